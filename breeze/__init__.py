@@ -1,0 +1,3 @@
+"""breeze: the development environment for an Apache Airflow project."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from breeze.cli.app import main
+
+raise SystemExit(main())

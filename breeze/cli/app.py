@@ -1,0 +1,140 @@
+"""The root of the CLI: global options, the app context, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from breeze import __version__
+
+app = typer.Typer(
+    name="breeze",
+    help="The development environment for an Apache Airflow project.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"breeze {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every engine command as it runs."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", "-D", help="Print the exact commands that would change something; change nothing."
+    ),
+    answer: str | None = typer.Option(
+        None,
+        "--answer",
+        "-a",
+        help="Answer every question with yes or no (questions never block without a terminal or with CI=true).",
+        envvar="BREEZE_ANSWER",
+    ),
+    project: Path | None = typer.Option(
+        None,
+        "--project",
+        "-p",
+        help="The project directory (default: found from the current directory upwards).",
+        envvar="BREEZE_PROJECT",
+        file_okay=False,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    from breeze.context import AppContext
+    from breeze.errors import ConfigError
+
+    if answer is not None:
+        normalized = answer.strip().lower()
+        if normalized in ("y", "yes"):
+            normalized = "yes"
+        elif normalized in ("n", "no"):
+            normalized = "no"
+        else:
+            raise ConfigError(
+                f"--answer {answer!r} is not an answer.", fix="Use --answer yes or --answer no."
+            )
+        answer = normalized
+    ctx.obj = AppContext(verbose=verbose, dry_run=dry_run, answer=answer, project_dir=project)  # type: ignore[arg-type]
+
+
+def _register() -> None:
+    from breeze.cli import images, setup
+
+    images.register(app)
+    app.add_typer(setup.app, name="setup")
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
+    from breeze.errors import BreezeError
+
+    args = sys.argv[1:] if argv is None else argv
+    verbose = "--verbose" in args or "-v" in args
+    try:
+        result = app(args=args, prog_name="breeze", standalone_mode=False)
+    except BreezeError as exc:
+        _report(exc, verbose)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _error_console().print("[red]Interrupted.[/]")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Typer vendors click in recent releases: match its exceptions by shape, not by import.
+        name = type(exc).__name__
+        if name == "Exit" and hasattr(exc, "exit_code"):
+            return int(exc.exit_code)
+        if name == "Abort":
+            _error_console().print("[red]Interrupted.[/]")
+            return EXIT_INTERRUPTED
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            exc.show()
+            return int(exc.exit_code)
+        import traceback
+
+        console = _error_console()
+        if verbose:
+            console.print(traceback.format_exc(), markup=False, highlight=False)
+        else:
+            console.print(f"breeze hit an internal error: {name}: {exc}", markup=False)
+            console.print(
+                "This is a bug in breeze. Run again with --verbose for the traceback and report it."
+            )
+        return EXIT_BUG
+    return result if isinstance(result, int) else 0
+
+
+def _error_console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _report(exc: BaseException, verbose: bool) -> None:
+    from rich.markup import escape
+
+    from breeze.errors import BreezeError
+
+    assert isinstance(exc, BreezeError)
+    console = _error_console()
+    if exc.details:
+        console.print(escape(exc.details.rstrip()), highlight=False)
+    console.print(f"[bold red]Error:[/] {escape(exc.message)}")
+    if exc.fix:
+        console.print(f"[bold]Fix:[/] {escape(exc.fix)}")

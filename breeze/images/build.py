@@ -1,0 +1,160 @@
+"""The image build pipeline: config -> checks -> per flavour: stage context -> build -> tag."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from breeze.config import ProjectConfig, load_project, select_pythons
+from breeze.context import AppContext
+from breeze.images.params import (
+    BuildRequest,
+    ImageSpec,
+    Kind,
+    ca_bundle,
+    image_spec,
+    index_secret_text,
+    oci_labels,
+)
+from breeze.paths import cache_dir
+
+
+@dataclass(frozen=True)
+class Built:
+    spec: ImageSpec
+    seconds: float
+    size: int
+
+
+def build_images(ctx: AppContext, request: BuildRequest) -> int:
+    config = load_project(ctx.project_dir, request.overrides)
+    pythons = select_pythons(config, list(request.pythons))
+    ctx.engine.require(buildx=True)
+    results = [
+        build_image(
+            ctx, config, request.kind, python, no_cache=request.no_cache, extra_secrets=request.extra_secrets
+        )
+        for python in pythons
+    ]
+    if not ctx.dry_run:
+        _summary(ctx, results)
+    return 0
+
+
+def specs_for(config: ProjectConfig, kind: Kind, python: str) -> ImageSpec:
+    from breeze.git import git_info
+    from breeze.offline import registry
+
+    offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
+    return image_spec(config, kind, python, git_info(config.root), offline)
+
+
+def build_image(
+    ctx: AppContext,
+    config: ProjectConfig,
+    kind: Kind,
+    python: str,
+    *,
+    no_cache: bool = False,
+    extra_secrets: tuple[str, ...] = (),
+) -> Built:
+    from breeze.engine import BuildStreamError
+    from breeze.git import git_info
+    from breeze.images import failures, progress
+    from breeze.images.context import fingerprint_label, secret_files, stage_context
+    from breeze.images.inputs import check_airflow_release, constraints_text
+
+    spec = specs_for(config, kind, python)
+    ca = ca_bundle(config, os.environ)
+    check_airflow_release(config, ca)
+    staged = stage_context(spec, constraints_text(config, python, ca))
+    labels = oci_labels(spec, git_info(config.root), fingerprint_label(staged))
+    ctx.console.print(
+        f"[bold]Building the {spec.title}[/] (Airflow {config.airflow_version}, Python {python}, "
+        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
+    )
+    started = time.monotonic()
+    extended = kind == "prod" and config.dockerfile is not None
+    tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
+    with secret_files(index_secret_text(config)) as index_file:
+        secrets = [*config.build_secrets, *extra_secrets]
+        if ca is not None:
+            secrets.append(f"id=ca,src={ca}")
+        if index_file is not None:
+            secrets.append(f"id=index,src={index_file}")
+        log_path = cache_dir() / "logs" / f"{config.name}-{kind}-python{python}.log"
+        stream = ctx.engine.build(
+            str(staged.path),
+            file=str(staged.dockerfile),
+            tags=tags,
+            build_args=dict(spec.build_args),
+            labels=labels,
+            secrets=secrets,
+            target="main" if kind == "prod" else "ci",
+            cache=not no_cache,
+        )
+        try:
+            lines = progress.follow(
+                stream, console=ctx.console, title=spec.title, log_path=log_path, verbose=ctx.verbose
+            )
+        except BuildStreamError:
+            lines = log_path.read_text().splitlines()
+            if not ctx.verbose:
+                ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+            raise failures.explain(spec, lines, str(log_path)) from None
+        if extended:
+            assert config.dockerfile is not None
+            _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
+    seconds = time.monotonic() - started
+    size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
+    return Built(spec, seconds, size)
+
+
+def _build_extension(
+    ctx: AppContext, spec: ImageSpec, labels: dict[str, str], secrets: list[str], no_cache: bool, log_path
+) -> None:
+    """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
+    from breeze.engine import BuildStreamError
+    from breeze.errors import BuildError
+    from breeze.images import progress
+
+    config = spec.config
+    assert config.dockerfile is not None
+    ctx.console.print(
+        f"Extending it with {config.dockerfile.relative_to(config.root)} (FROM ${{BREEZE_IMAGE}})"
+    )
+    stream = ctx.engine.build(
+        str(config.root),
+        file=str(config.dockerfile),
+        tags=list(spec.tags),
+        build_args={"BREEZE_IMAGE": f"{spec.ref}-base"},
+        labels=labels,
+        secrets=secrets,
+        cache=not no_cache,
+    )
+    ext_log = log_path.with_name(log_path.stem + "-extension.log")
+    try:
+        progress.follow(stream, console=ctx.console, title=spec.title, log_path=ext_log, verbose=ctx.verbose)
+    except BuildStreamError:
+        text = ext_log.read_text()
+        raise BuildError(
+            f"Building the project's {config.dockerfile.name} on top of {spec.ref}-base failed.",
+            fix=f"Fix {config.dockerfile}; it must start with `ARG BREEZE_IMAGE` and `FROM ${{BREEZE_IMAGE}}`. "
+            f"Full log: {ext_log}",
+            details=text[-4000:],
+        ) from None
+
+
+def _summary(ctx: AppContext, results: list[Built]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Built images", title_justify="left", show_edge=False)
+    table.add_column("image")
+    table.add_column("tags")
+    table.add_column("size", justify="right")
+    table.add_column("time", justify="right")
+    for built in results:
+        tags = ", ".join(tag.split(":", 1)[1] for tag in built.spec.tags)
+        table.add_row(built.spec.repository, tags, f"{built.size / 1e6:.0f} MB", f"{built.seconds:.1f} s")
+    ctx.console.print(table)

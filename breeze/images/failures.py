@@ -1,0 +1,83 @@
+"""Turns a failed build's log into one message that names the cause and the fix."""
+
+from __future__ import annotations
+
+import re
+
+from breeze.errors import BuildError
+from breeze.images.params import ImageSpec
+
+_PULL = re.compile(
+    r"(failed to resolve source metadata|pull access denied|failed to do request|no such host|"
+    r"repository does not exist|manifest unknown|not found: manifest|"
+    r"failed to authorize|i/o timeout|connection refused)",
+    re.IGNORECASE,
+)
+_STEP = re.compile(r"^#\d+ \[(?P<stage>[\w-]+ )?(?P<n>\d+)/(?P<total>\d+)\] (?P<what>.*)$")
+
+
+def explain(spec: ImageSpec, lines: list[str], log_path: str) -> BuildError:
+    text = "\n".join(lines)
+    where = f"Full log: {log_path}"
+    base = spec.base.ref
+    if _PULL.search(text) and (base in text or "load metadata for" in text or "FROM" in text):
+        if spec.base.source == "offline":
+            return BuildError(
+                f"The offline stand-in base image {base} is missing.",
+                fix="Run `breeze setup offline-images` again to rebuild it.",
+            )
+        return BuildError(
+            f"The base image {base} cannot be pulled: no container registry answers.",
+            fix="Run `breeze setup offline-images` to build stand-ins from Debian packages, or point "
+            "[image] base-images / --base-image at an image you have locally. " + where,
+        )
+    missing = re.search(r"BREEZE-APT-MISSING: (.+)", text)
+    if missing:
+        names = missing.group(1).split()
+        return BuildError(
+            f"Debian package(s) {', '.join(names)} do not exist in the base image's Debian release.",
+            fix="Check the names in packages.txt / packages-build.txt / [dependencies] apt, --apt "
+            "(search https://packages.debian.org). " + where,
+        )
+    if re.search(r"no version of apache-airflow==|apache-airflow==\S+ (was not found|has no)", text):
+        return BuildError(
+            f"Airflow {spec.config.airflow_version} cannot be installed from the package index.",
+            fix="Use a released Airflow version in [airflow] version or --airflow-version. " + where,
+        )
+    if re.search(
+        r"CERTIFICATE_VERIFY_FAILED|invalid peer certificate|UnknownIssuer|certificate verify failed", text
+    ):
+        return BuildError(
+            "HTTPS from inside the build fails certificate verification (a corporate proxy or CA?).",
+            fix="Pass the CA bundle with --ca-bundle PATH or [build] ca-bundle (breeze also uses "
+            "PIP_CERT / SSL_CERT_FILE / REQUESTS_CA_BUNDLE of the host). " + where,
+        )
+    resolver = _resolver_explanation(lines)
+    if resolver:
+        return BuildError(
+            "The Python dependencies cannot be resolved together.",
+            fix="Fix the conflicting requirement in requirements.txt / [dependencies] python. " + where,
+            details=resolver,
+        )
+    step = _failed_step(lines)
+    return BuildError(
+        f"Building the {spec.title} failed{' at ' + step if step else ''}.",
+        fix="Read the log above for the failing command. " + where,
+    )
+
+
+def _resolver_explanation(lines: list[str]) -> str | None:
+    for index, line in enumerate(lines):
+        if "No solution found when resolving dependencies" in line:
+            chunk = [re.sub(r"^#\d+ [\d.]+ ", "", raw) for raw in lines[index : index + 12]]
+            return "\n".join(row for row in chunk if row.strip() and not row.startswith("#"))
+    return None
+
+
+def _failed_step(lines: list[str]) -> str | None:
+    for line in reversed(lines):
+        if line.startswith("ERROR: process") or "did not complete successfully" in line:
+            match = re.search(r'"(/bin/sh -c .*?)"', line)
+            if match:
+                return match.group(1)[:160]
+    return None

@@ -1,0 +1,41 @@
+"""The versions breeze knows about, in one place."""
+
+from __future__ import annotations
+
+import re
+
+PYTHON_VERSIONS: tuple[str, ...] = ("3.10", "3.11", "3.12", "3.13")
+DEFAULT_PYTHON = "3.11"
+DEFAULT_AIRFLOW = "3.3.2"
+
+# Airflow's own support matrix (README "Requirements"): the Python versions each line supports.
+_AIRFLOW_PYTHONS: dict[tuple[int, int], tuple[str, ...]] = {
+    (2, 9): ("3.8", "3.9", "3.10", "3.11", "3.12"),
+    (2, 10): ("3.8", "3.9", "3.10", "3.11", "3.12"),
+    (2, 11): ("3.9", "3.10", "3.11", "3.12"),
+    (3, 0): ("3.9", "3.10", "3.11", "3.12"),
+}
+_AIRFLOW_PYTHONS_LATEST = ("3.10", "3.11", "3.12", "3.13")
+
+_AIRFLOW_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)((a|b|rc)\d+)?$")
+
+# Debian suites that provide each Python as their system python3 (for offline stand-ins).
+DEBIAN_PYTHON_SUITES: dict[str, str] = {"3.11": "bookworm", "3.13": "trixie"}
+
+
+def parse_airflow_version(value: str) -> tuple[int, int, int] | None:
+    match = _AIRFLOW_VERSION.match(value)
+    if not match:
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def airflow_pythons(version: str) -> tuple[str, ...]:
+    parsed = parse_airflow_version(version)
+    if parsed is None:
+        return ()
+    return _AIRFLOW_PYTHONS.get(parsed[:2], _AIRFLOW_PYTHONS_LATEST)
+
+
+def default_base_image(python: str) -> str:
+    return f"python:{python}-slim-bookworm"
