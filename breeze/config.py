@@ -273,13 +273,13 @@ def _apt_list(value: Value) -> tuple[str, ...]:
 
 
 def _no_credentials(value: Value, url: str) -> None:
-    if value.source.startswith(CONFIG_FILE) or value.source.startswith("pyproject.toml"):
-        if _CREDENTIALS_IN_URL.match(url):
-            raise ConfigError(
-                f"{value.source} holds credentials; a committed file must not.",
-                fix="Keep the URL without user:password in the file and put the full URL in the "
-                "BREEZE_INDEX_URL / BREEZE_EXTRA_INDEX_URLS environment variable.",
-            )
+    in_file = value.source.startswith((CONFIG_FILE, "pyproject.toml"))
+    if in_file and _CREDENTIALS_IN_URL.match(url):
+        raise ConfigError(
+            f"{value.source} holds credentials; a committed file must not.",
+            fix="Keep the URL without user:password in the file and put the full URL in the "
+            "BREEZE_INDEX_URL / BREEZE_EXTRA_INDEX_URLS environment variable.",
+        )
 
 
 _CONSTRAINTS_WORDS = ("none", "official")

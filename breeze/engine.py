@@ -5,6 +5,7 @@ dry run plans from the real state)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Callable, Iterator
@@ -201,10 +202,8 @@ class Engine:
     def remove_image(self, ref: str) -> None:
         from python_on_whales.exceptions import DockerException
 
-        try:
+        with contextlib.suppress(DockerException):
             self.docker.image.remove(ref, force=True)
-        except DockerException:
-            pass
 
     def import_rootfs(self, tarball: str, ref: str, changes: list[str] | None = None) -> None:
         self.docker.import_(tarball, tag=ref, changes=changes or [])

@@ -39,7 +39,7 @@ def root(
         None,
         "--answer",
         "-a",
-        help="Answer every question with yes or no (questions never block without a terminal or with CI=true).",
+        help="Answer every question yes or no (questions never block without a terminal or with CI=true).",
         envvar="BREEZE_ANSWER",
     ),
     project: Path | None = typer.Option(

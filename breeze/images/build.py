@@ -140,8 +140,8 @@ def _build_extension(
         text = ext_log.read_text()
         raise BuildError(
             f"Building the project's {config.dockerfile.name} on top of {spec.ref}-base failed.",
-            fix=f"Fix {config.dockerfile}; it must start with `ARG BREEZE_IMAGE` and `FROM ${{BREEZE_IMAGE}}`. "
-            f"Full log: {ext_log}",
+            fix=f"Fix {config.dockerfile}; it must start with `ARG BREEZE_IMAGE` and "
+            f"`FROM ${{BREEZE_IMAGE}}`. Full log: {ext_log}",
             details=text[-4000:],
         ) from None
 
