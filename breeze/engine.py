@@ -253,24 +253,30 @@ class Engine:
         envs: dict[str, str] | None = None,
         entrypoint: str | None = None,
         networks: list[str] | None = None,
+        volumes: list[tuple[str, str, str]] | None = None,
     ) -> RunResult:
-        """Run a throwaway container and return its exit code and output (never raises on exit != 0)."""
-        from python_on_whales.exceptions import DockerException
+        """Run a throwaway container; return its exit code, stdout and stderr (never raises on exit != 0).
 
+        Detached + wait + logs, because a foreground ``docker run`` does not hand back stderr."""
+        container = self.docker.run(
+            image,
+            command,
+            detach=True,
+            user=user,
+            envs=envs or {},
+            entrypoint=entrypoint,
+            networks=networks or [],
+            volumes=volumes or [],
+        )
         try:
-            out = self.docker.run(
-                image,
-                command,
-                remove=True,
-                user=user,
-                envs=envs or {},
-                entrypoint=entrypoint,
-                networks=networks or [],
-            )
-            return RunResult(0, str(out or ""), "")
-        except DockerException as exc:
-            stdout = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else exc.stdout
-            return RunResult(exc.return_code, stdout or "", _stderr(exc))
+            exit_code = int(self.docker.container.wait(container))
+            out: list[str] = []
+            err: list[str] = []
+            for source, chunk in self.docker.container.logs(container, stream=True):
+                (out if source == "stdout" else err).append(chunk.decode(errors="replace"))
+        finally:
+            self.docker.container.remove(container, force=True, volumes=True)
+        return RunResult(exit_code, "".join(out), "".join(err))
 
 
 class BuildStreamError(Exception):

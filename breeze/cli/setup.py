@@ -1,0 +1,49 @@
+"""breeze setup: one-off machine set-up commands."""
+
+from __future__ import annotations
+
+import typer
+
+# A light module (dataclasses and constants at import time): the option default lives in one place.
+from breeze.offline.images import DEFAULT_MIRROR
+
+app = typer.Typer(help="Set up this machine for breeze.", no_args_is_help=True)
+
+
+@app.command("offline-images")
+def offline_images(
+    ctx: typer.Context,
+    python: list[str] | None = typer.Option(
+        None,
+        "--python",
+        help="Python flavour(s): those Debian provides, 3.11 (bookworm) and 3.13 (trixie); "
+        "3.11,3.13 or all. Repeatable. Default: all.",
+    ),
+    mirror: str = typer.Option(
+        DEFAULT_MIRROR,
+        "--mirror",
+        envvar="BREEZE_DEBIAN_MIRROR",
+        help="Debian mirror for debootstrap and apt.",
+    ),
+    force: bool = typer.Option(False, "--force", help="Rebuild every image, even those already there."),
+    skip_services: bool = typer.Option(
+        False, "--skip-services", help="Only the Python images: no postgres and redis stand-ins."
+    ),
+    remove: bool = typer.Option(
+        False, "--remove", help="Forget the offline images (use the registry's again); the images stay."
+    ),
+) -> int:
+    """Build stand-ins for the registry images breeze needs from Debian packages, and use them.
+
+    For machines without a container registry: builds and services then use these images.
+    """
+    from breeze.offline.images import OfflineRequest, prepare_offline_images
+
+    request = OfflineRequest(
+        pythons=tuple(python or ()),
+        mirror=mirror,
+        force=force,
+        skip_services=skip_services,
+        remove=remove,
+    )
+    return prepare_offline_images(ctx.obj, request)

@@ -1,0 +1,1 @@
+"""Offline stand-ins for the base images breeze pulls from a registry (``breeze setup offline-images``)."""
