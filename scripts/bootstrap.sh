@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Brings a fresh Debian 12 machine (as root) up for breeze, idempotently:
+#   1. a Docker engine with buildx and compose v2 (scripts/install-engine.sh)
+#   2. breeze and its test tools in .venv (built as a wheel, as pipx / uv tool would install it)
+#   3. offline stand-ins for the base images when no container registry answers
+# Sourced by scripts/quickstart.sh and scripts/test.sh; runs on its own too.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-engine.sh
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip 2>/dev/null || true
+.venv/bin/python -m pip install -q ".[test]"
+# A plain `pip install .` keeps an installed copy of the same version: always take this checkout.
+.venv/bin/python -m pip install -q --force-reinstall --no-deps .
+echo "[bootstrap] $(.venv/bin/breeze --version) installed in .venv"
+
+if timeout 30 docker pull -q python:3.11-slim-bookworm >/dev/null 2>&1; then
+  echo "[bootstrap] a container registry answers: breeze uses the official base images"
+else
+  echo "[bootstrap] no container registry answers: building offline base images from Debian packages"
+  .venv/bin/breeze setup offline-images
+fi

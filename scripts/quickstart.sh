@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# breeze's main job on a fresh machine: set up, then build and verify both images of examples/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/bootstrap.sh
+breeze=(.venv/bin/breeze --project examples)
+"${breeze[@]}" build-image
+"${breeze[@]}" build-image --production
+"${breeze[@]}" verify-image
+"${breeze[@]}" verify-image --production
