@@ -50,6 +50,7 @@ class ProjectConfig:
     airflow_uid: int
     airflow_home: str
     base_images: Mapping[str, str]
+    base_image: str | None
     folders: tuple[str, ...]
     shared_code: str
     dockerfile: Path | None
@@ -332,7 +333,8 @@ def load_project(
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", version):
         raise version_value.fail("not usable in an image tag", "Use letters, digits, '.', '_' or '-'.")
 
-    airflow_version = _airflow(get("airflow", "version"))
+    airflow_value = get("airflow", "version")
+    airflow_version = _airflow(airflow_value)
     extras_value = get("airflow", "extras")
     extras = tuple(sorted(set(extras_value.value)))
     for extra in extras:
@@ -353,8 +355,10 @@ def load_project(
     supported = airflow_pythons(airflow_version)
     for py in python_versions:
         if py not in supported:
+            py_source = python_default_value.source if py == python_default else versions_value.source
             raise ConfigError(
-                f"Airflow {airflow_version} does not support Python {py}.",
+                f"Airflow {airflow_version} ({airflow_value.source}) does not support Python {py} "
+                f"({py_source}).",
                 fix=f"Airflow {airflow_version} supports Python {', '.join(supported)}.",
             )
 
@@ -414,9 +418,7 @@ def load_project(
             raise table.fail(f"the base image for {py} must be an image reference")
         base_images[py] = ref
     single = get("image", "base-image")
-    if single.value:
-        for py in python_versions:
-            base_images[py] = str(single.value).replace("{python}", py)
+    base_image = str(single.value) if single.value else None
 
     folders_value = get("image", "folders")
     folders = tuple(folders_value.value)
@@ -459,10 +461,7 @@ def load_project(
 
     secrets_value = get("build", "secrets")
     for spec in secrets_value.value:
-        if not re.match(r"^id=[A-Za-z0-9_.-]+,(src|env)=\S+$", spec):
-            raise secrets_value.fail(
-                f"{spec!r} is not a build secret", "Use `id=NAME,src=PATH` or `id=NAME,env=VAR`."
-            )
+        check_secret_spec(spec, secrets_value.source)
 
     return ProjectConfig(
         root=root,
@@ -483,6 +482,7 @@ def load_project(
         airflow_uid=airflow_uid,
         airflow_home=airflow_home.rstrip("/"),
         base_images=base_images,
+        base_image=base_image,
         folders=folders,
         shared_code=shared_code,
         dockerfile=dockerfile,
@@ -491,6 +491,13 @@ def load_project(
         extra_index_urls=tuple(extra_value.value),
         build_secrets=tuple(secrets_value.value),
     )
+
+
+def check_secret_spec(spec: str, source: str) -> None:
+    if not re.match(r"^id=[A-Za-z0-9_.-]+,(src|env)=\S+$", spec):
+        raise ConfigError(
+            f"{source} = {spec!r}: not a build secret.", fix="Use `id=NAME,src=PATH` or `id=NAME,env=VAR`."
+        )
 
 
 def select_pythons(

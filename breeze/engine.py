@@ -55,11 +55,27 @@ def is_read_only(argv: list[str]) -> bool:
     if not words:
         return True
     if words[0] == "compose":
-        verbs = [w for w in words[1:] if not w.startswith("-")]
-        return any(v in _COMPOSE_READ_ONLY for v in verbs[:4]) and not any(
-            v in {"up", "down", "run", "exec", "rm", "stop", "start", "create", "kill"} for v in verbs[:4]
-        )
+        return _compose_verb(words[1:]) in _COMPOSE_READ_ONLY
     return (words[0],) in _READ_ONLY or tuple(words[:2]) in _READ_ONLY
+
+
+# compose's global options that take a value: skipped to find the subcommand.
+_COMPOSE_VALUE_OPTIONS = {
+    "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
+    "--ansi", "--progress", "--parallel",
+}  # fmt: skip
+
+
+def _compose_verb(words: list[str]) -> str | None:
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in _COMPOSE_VALUE_OPTIONS:
+            skip = True
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 _hook: Callable[[list[str]], bool] | None = None

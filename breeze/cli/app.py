@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
                 "This is a bug in breeze. Run again with --verbose for the traceback and report it."
             )
         return EXIT_BUG
+    if result == EXIT_INTERRUPTED:
+        # Typer turns Ctrl-C into an exit code of 130 before it reaches us.
+        _error_console().print("[red]Interrupted.[/]")
     return result if isinstance(result, int) else 0
 
 

@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from breeze.config import ProjectConfig, load_project, select_pythons
+from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.images.params import (
     BuildRequest,
@@ -30,6 +30,8 @@ class Built:
 def build_images(ctx: AppContext, request: BuildRequest) -> int:
     config = load_project(ctx.project_dir, request.overrides)
     pythons = select_pythons(config, list(request.pythons))
+    for secret in request.extra_secrets:
+        check_secret_spec(secret, "--secret")
     ctx.engine.require(buildx=True)
     results = [
         build_image(

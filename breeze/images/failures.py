@@ -20,7 +20,7 @@ def explain(spec: ImageSpec, lines: list[str], log_path: str) -> BuildError:
     text = "\n".join(lines)
     where = f"Full log: {log_path}"
     base = spec.base.ref
-    if _PULL.search(text) and (base in text or "load metadata for" in text or "FROM" in text):
+    if _pull_failed(lines, base):
         if spec.base.source == "offline":
             return BuildError(
                 f"The offline stand-in base image {base} is missing.",
@@ -66,6 +66,16 @@ def explain(spec: ImageSpec, lines: list[str], log_path: str) -> BuildError:
     )
 
 
+def _pull_failed(lines: list[str], base: str) -> bool:
+    """A pull error on a line about the base image itself (not, say, uv failing to reach an index)."""
+    repository = base.rsplit(":", 1)[0] if ":" in base.rsplit("/", 1)[-1] else base
+    for line in lines:
+        about_base = repository in line or "resolve source metadata" in line
+        if about_base and _PULL.search(line):
+            return True
+    return False
+
+
 def _resolver_explanation(lines: list[str]) -> str | None:
     for index, line in enumerate(lines):
         if "No solution found when resolving dependencies" in line:
@@ -77,7 +87,8 @@ def _resolver_explanation(lines: list[str]) -> str | None:
 def _failed_step(lines: list[str]) -> str | None:
     for line in reversed(lines):
         if line.startswith("ERROR: process") or "did not complete successfully" in line:
-            match = re.search(r'"(/bin/sh -c .*?)"', line)
+            # BuildKit quotes the command Go-style (%q): take it whole, then unescape \".
+            match = re.search(r'process "(/bin/sh -c .*)" did not complete', line)
             if match:
-                return match.group(1)[:160]
+                return match.group(1).replace('\\"', '"')[:200]
     return None

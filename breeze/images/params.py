@@ -64,7 +64,10 @@ class ImageSpec:
 
 
 def resolve_base_image(config: ProjectConfig, python: str, offline: Mapping[str, str]) -> BaseImage:
-    """Explicit override > offline stand-in (from `breeze setup offline-images`) > official image."""
+    """--base-image / [image] base-image > [image] base-images > offline stand-in (from `breeze setup
+    offline-images`) > the official python image."""
+    if config.base_image:
+        return BaseImage(config.base_image.replace("{python}", python), "config")
     if python in config.base_images:
         return BaseImage(config.base_images[python], "config")
     if python in offline:
