@@ -153,6 +153,20 @@ class Engine:
         _hook = self._trace
         return DockerClient()
 
+    def compose(
+        self, files: list[str], project_name: str, env_file: str, profiles: list[str]
+    ) -> DockerClient:
+        """A client bound to one compose project (files, name, interpolation env file, profiles)."""
+        from python_on_whales import DockerClient
+
+        _ = self.docker  # installs the trace hook for this engine
+        return DockerClient(
+            compose_files=files,
+            compose_project_name=project_name,
+            compose_env_files=[env_file],
+            compose_profiles=profiles,
+        )
+
     # -- checks -----------------------------------------------------------------------------
     def require(self, *, buildx: bool = False, compose: bool = False) -> None:
         """Fail with the fix when the engine (or buildx / compose v2) is not there."""

@@ -72,9 +72,10 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import images, setup
+    from breeze.cli import dev, images, setup
 
     images.register(app)
+    dev.register(app)
     app.add_typer(setup.app, name="setup")
 
 

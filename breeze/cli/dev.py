@@ -1,0 +1,137 @@
+"""Local Airflow: shell, start-airflow, exec, ps, logs, down (thin commands over breeze.stack)."""
+
+from __future__ import annotations
+
+import typer
+
+BACKEND_HELP = "Metadata database: sqlite, postgres or mysql."
+EXECUTOR_HELP = "LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("shell", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(shell)
+    app.command("start-airflow")(start_airflow)
+    app.command("exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(exec_)
+    app.command("ps")(ps)
+    app.command("logs")(logs)
+    app.command("down")(down)
+
+
+def _stack_request(**values: object):  # type: ignore[no-untyped-def]
+    from breeze.stack.stack import StackRequest
+
+    return StackRequest(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+
+
+def shell(
+    ctx: typer.Context,
+    command: str | None = typer.Option(
+        None, "--command", "-c", help="Run this bash command and exit with its code."
+    ),
+    backend: str = typer.Option("sqlite", "--backend", "-b", help=BACKEND_HELP),
+    executor: str = typer.Option("LocalExecutor", "--executor", help=EXECUTOR_HELP),
+    python: str | None = typer.Option(None, "--python", help="Python flavour of the CI image."),
+    postgres_version: str = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17."),
+    mysql_version: str = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4."),
+) -> int:
+    """Open a bash shell in the CI image with the project mounted and the DB migrated (or run -c / -- CMD)."""
+    from breeze.stack.stack import ShellRequest
+    from breeze.stack.stack import shell as run_shell
+
+    extra = tuple(ctx.args)
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    argv = ("bash", "-c", command) if command is not None else extra
+    request = ShellRequest(
+        stack=_stack_request(
+            backend=backend,
+            executor=executor,
+            python=python,
+            postgres_version=postgres_version,
+            mysql_version=mysql_version,
+        ),
+        command=argv,
+    )
+    return run_shell(ctx.obj, request)
+
+
+def start_airflow(
+    ctx: typer.Context,
+    backend: str = typer.Option("sqlite", "--backend", "-b", help=BACKEND_HELP),
+    executor: str = typer.Option("LocalExecutor", "--executor", help=EXECUTOR_HELP),
+    python: str | None = typer.Option(None, "--python", help="Python flavour of the CI image."),
+    postgres_version: str = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17."),
+    mysql_version: str = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4."),
+    api_port: int | None = typer.Option(
+        None, "--api-port", help="Host port of the API server (default 28080, or a free one if taken)."
+    ),
+    flower: bool = typer.Option(False, "--flower", help="Also run flower (CeleryExecutor)."),
+    flower_port: int | None = typer.Option(
+        None, "--flower-port", help="Host port of flower (default 25555)."
+    ),
+    detach: bool = typer.Option(
+        False, "--detach", "-d", help="Return once healthy; leave the stack running."
+    ),
+    wait: int = typer.Option(300, "--wait", min=10, help="Seconds to wait for a healthy Airflow."),
+) -> int:
+    """Run Airflow (API server, scheduler, dag-processor, triggerer, Celery worker) with the project mounted."""
+    from breeze.stack.stack import start_airflow as run_start
+
+    request = _stack_request(
+        backend=backend,
+        executor=executor,
+        python=python,
+        postgres_version=postgres_version,
+        mysql_version=mysql_version,
+        api_port=api_port,
+        flower=flower,
+        flower_port=flower_port,
+        detach=detach,
+        wait_seconds=wait,
+    )
+    return run_start(ctx.obj, request)
+
+
+def exec_(
+    ctx: typer.Context,
+    service: str = typer.Option("scheduler", "--service", "-s", help="The running component to enter."),
+) -> int:
+    """Enter a running stack (bash, or the command after --)."""
+    from breeze.stack.stack import exec_ as run_exec
+
+    extra = tuple(ctx.args)
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    return run_exec(ctx.obj, service, extra)
+
+
+def ps(ctx: typer.Context) -> int:
+    """Show the stack's containers, their state, health and ports."""
+    from breeze.stack.stack import ps as run_ps
+
+    return run_ps(ctx.obj)
+
+
+def logs(
+    ctx: typer.Context,
+    component: str | None = typer.Argument(
+        None, help="api-server, scheduler, dag-processor, triggerer, worker, ..."
+    ),
+    follow: bool = typer.Option(False, "--follow", "-f", help="Keep streaming new lines."),
+) -> int:
+    """Show the stack's logs (of one component, or all)."""
+    from breeze.stack.stack import logs as run_logs
+
+    return run_logs(ctx.obj, component, follow)
+
+
+def down(
+    ctx: typer.Context,
+    volumes: bool = typer.Option(
+        False, "--volumes", help="Also delete the database and log volumes (asks first)."
+    ),
+) -> int:
+    """Stop and remove the stack's containers; the database volume is kept unless --volumes."""
+    from breeze.stack.stack import down as run_down
+
+    return run_down(ctx.obj, volumes)

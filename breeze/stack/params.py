@@ -1,0 +1,203 @@
+"""One object that is the only source of the compose files, profiles and environment a local
+stack sees. Built from the project config and the command's options; pure, so unit-tested."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from breeze.config import ProjectConfig
+from breeze.errors import ConfigError
+from breeze.resources import data_path
+
+Backend = Literal["sqlite", "postgres", "mysql"]
+Executor = Literal["LocalExecutor", "CeleryExecutor"]
+BACKENDS: tuple[str, ...] = ("sqlite", "postgres", "mysql")
+EXECUTORS: dict[str, str] = {
+    "local": "LocalExecutor",
+    "localexecutor": "LocalExecutor",
+    "celery": "CeleryExecutor",
+    "celeryexecutor": "CeleryExecutor",
+}
+POSTGRES_VERSIONS: tuple[str, ...] = ("13", "14", "15", "16", "17")
+MYSQL_VERSIONS: tuple[str, ...] = ("8.0", "8.4")
+DEFAULT_POSTGRES = "16"
+DEFAULT_MYSQL = "8.4"
+DEFAULT_API_PORT = 28080
+DEFAULT_FLOWER_PORT = 25555
+ADMIN_USER = "admin"
+# Airflow services that get the project mounted (the backends and the broker do not).
+AIRFLOW_SERVICES: tuple[str, ...] = (
+    "airflow-init", "airflow", "api-server", "scheduler", "dag-processor", "triggerer", "worker", "flower",
+)  # fmt: skip
+COMPONENTS_AIRFLOW3: tuple[str, ...] = ("api-server", "scheduler", "dag-processor", "triggerer")
+
+
+def parse_backend(value: str) -> Backend:
+    if value not in BACKENDS:
+        raise ConfigError(f"--backend {value!r} is not a backend.", fix=f"Use one of {', '.join(BACKENDS)}.")
+    return value  # type: ignore[return-value]
+
+
+def parse_executor(value: str) -> Executor:
+    executor = EXECUTORS.get(value.lower())
+    if executor is None:
+        raise ConfigError(
+            f"--executor {value!r} is not an executor.",
+            fix="Use LocalExecutor (local) or CeleryExecutor (celery).",
+        )
+    return executor  # type: ignore[return-value]
+
+
+def check_version(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ConfigError(f"{option} {value!r} is not supported.", fix=f"Use one of {', '.join(allowed)}.")
+    return value
+
+
+def compose_project_name(config: ProjectConfig) -> str:
+    """One compose project per breeze project and per checkout (git worktrees differ by path)."""
+    digest = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:8]
+    return re.sub(r"[^a-z0-9_-]", "-", f"breeze-{config.name}-{digest}")
+
+
+@dataclass(frozen=True)
+class StackParams:
+    config: ProjectConfig
+    ci_image: str
+    backend: Backend = "sqlite"
+    executor: Executor = "LocalExecutor"
+    postgres_image: str = "postgres:16"
+    mysql_image: str = "mysql:8.4"
+    redis_image: str = "redis:7.2-bookworm"
+    api_port: int = DEFAULT_API_PORT
+    flower_port: int = DEFAULT_FLOWER_PORT
+    flower: bool = False
+    uid: int = field(default_factory=os.getuid)
+    secrets_dir: Path = Path("/nonexistent")
+    stack_dir: Path = Path("/nonexistent")
+    fernet_key: str = ""
+    jwt_secret: str = ""
+    api_secret_key: str = ""
+    settings_env: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.config.airflow_version.startswith("2."):
+            raise ConfigError(
+                f"Local stacks run Airflow 3; this project uses Airflow {self.config.airflow_version}.",
+                fix="Set [airflow] version to an Airflow 3 release (e.g. 3.3.2) to use shell/start-airflow.",
+            )
+        if self.executor == "CeleryExecutor" and self.backend == "sqlite":
+            raise ConfigError(
+                "CeleryExecutor cannot use SQLite: Celery workers need a database server.",
+                fix="Add --backend postgres (or mysql), or use --executor LocalExecutor.",
+            )
+
+    @property
+    def project_name(self) -> str:
+        return compose_project_name(self.config)
+
+    @property
+    def container_uid(self) -> int:
+        # The host user, so files written into the mounted project are theirs; never root in a
+        # container: root on the host maps to the image's airflow user (group 0 either way).
+        return self.uid if self.uid != 0 else self.config.airflow_uid
+
+    def compose_files(self) -> list[Path]:
+        files = [data_path("compose", "airflow.yaml"), data_path("compose", f"backend-{self.backend}.yaml")]
+        if self.executor == "CeleryExecutor":
+            files.append(data_path("compose", "executor-celery.yaml"))
+        files.append(self.stack_dir / "mounts.yaml")
+        override = self.config.root / "compose.override.yaml"
+        if override.is_file():
+            files.append(override)
+        return files
+
+    def profiles(self, *, components: bool) -> list[str]:
+        profiles = ["airflow"] if components else []
+        if components and self.flower and self.executor == "CeleryExecutor":
+            profiles.append("flower")
+        return profiles
+
+    def components(self) -> list[str]:
+        names = list(COMPONENTS_AIRFLOW3)
+        if self.executor == "CeleryExecutor":
+            names.append("worker")
+        if self.flower and self.executor == "CeleryExecutor":
+            names.append("flower")
+        return names
+
+    def sql_alchemy_conn(self) -> str:
+        if self.backend == "postgres":
+            return "postgresql+psycopg2://airflow:airflow@postgres:5432/airflow"
+        if self.backend == "mysql":
+            return "mysql+mysqldb://airflow:airflow@mysql:3306/airflow"
+        return f"sqlite:///{self.config.airflow_home}/db/airflow.db"
+
+    def compose_env(self) -> dict[str, str]:
+        """Variables compose interpolates into the files (never secrets)."""
+        return {
+            "BREEZE_PROJECT_NAME": self.project_name,
+            "BREEZE_PROJECT_DIR": str(self.config.root),
+            "BREEZE_CI_IMAGE": self.ci_image,
+            "BREEZE_UID": str(self.container_uid),
+            "BREEZE_AIRFLOW_HOME": self.config.airflow_home,
+            "BREEZE_AIRFLOW_ENV_FILE": str(self.stack_dir / "airflow.env"),
+            "BREEZE_SECRETS_DIR": str(self.secrets_dir),
+            "BREEZE_STACK_DIR": str(self.stack_dir),
+            "BREEZE_API_PORT": str(self.api_port),
+            "BREEZE_FLOWER_PORT": str(self.flower_port),
+            "BREEZE_POSTGRES_IMAGE": self.postgres_image,
+            "BREEZE_MYSQL_IMAGE": self.mysql_image,
+            "BREEZE_REDIS_IMAGE": self.redis_image,
+        }
+
+    def airflow_env(self) -> dict[str, str]:
+        """The containers' environment: Airflow configuration, secrets, connections and variables."""
+        env = {
+            "AIRFLOW__CORE__EXECUTOR": self.executor,
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.sql_alchemy_conn(),
+            "AIRFLOW__CORE__FERNET_KEY": self.fernet_key,
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__API__SECRET_KEY": self.api_secret_key,
+            "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{self.api_port}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://api-server:8080/execution/",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": "/opt/breeze/passwords.json",
+            "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+            # A DAG edit or a new DAG file shows up within seconds, without a restart.
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
+            "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
+            "AIRFLOW__LOGGING__BASE_LOG_FOLDER": f"{self.config.airflow_home}/logs",
+            "CONNECTION_CHECK_MAX_COUNT": "30",
+            "CONNECTION_CHECK_SLEEP_TIME": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        if self.executor == "CeleryExecutor":
+            env["AIRFLOW__CELERY__BROKER_URL"] = "redis://redis:6379/0"
+            result = self.sql_alchemy_conn().replace("+psycopg2", "").replace("+mysqldb", "")
+            env["AIRFLOW__CELERY__RESULT_BACKEND"] = f"db+{result}"
+        env.update(self.settings_env)
+        return env
+
+    def mounts_yaml(self) -> str:
+        """The project folders, mounted into every Airflow service (JSON is valid YAML)."""
+        home = self.config.airflow_home
+        folders = [*self.config.folders, "tests"]
+        volumes = [
+            f"{self.config.root / folder}:{home}/{folder}"
+            for folder in folders
+            if (self.config.root / folder).is_dir()
+        ]
+        present = AIRFLOW_SERVICES if self.executor == "CeleryExecutor" else AIRFLOW_SERVICES[:6]
+        services = {name: {"volumes": volumes} for name in present}
+        return json.dumps({"services": services}, indent=2) + "\n"
