@@ -105,9 +105,13 @@ class StackParams:
 
     @property
     def container_uid(self) -> int:
-        # The host user, so files written into the mounted project are theirs; never root in a
-        # container: root on the host maps to the image's airflow user (group 0 either way).
-        return self.uid if self.uid != 0 else self.config.airflow_uid
+        """The host user, so files written into the mounted project are theirs. Run as root (sudo),
+        that is the project's owner; a root-owned project gets the image's airflow user: never
+        root in a container. Group 0 either way."""
+        if self.uid != 0:
+            return self.uid
+        owner = self.config.root.stat().st_uid
+        return owner if owner != 0 else self.config.airflow_uid
 
     def compose_files(self) -> list[Path]:
         files = [data_path("compose", "airflow.yaml"), data_path("compose", f"backend-{self.backend}.yaml")]

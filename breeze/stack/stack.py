@@ -88,6 +88,7 @@ def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tupl
             f"The project {config.root} has no dags/ folder.",
             fix="Create dags/ with your DAG files (breeze mounts it into Airflow).",
         )
+    _check_extras(config, backend, executor)
     (python,) = select_pythons(config, [request.python] if request.python else None)
     settings = load_settings(config.root)
     for warning in settings.warnings:
@@ -141,6 +142,26 @@ def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tupl
     return params, client
 
 
+_NEEDED_EXTRAS = {"postgres": "postgres", "mysql": "mysql", "CeleryExecutor": "celery"}
+
+
+def _check_extras(config: ProjectConfig, backend: str, executor: str) -> None:
+    """The driver or provider a backend/executor needs must be in the image, or the start fails
+    minutes later in a container log."""
+    requirements = config.requirements.read_text().lower() if config.requirements else ""
+    for need in (backend, executor):
+        extra = _NEEDED_EXTRAS.get(need)
+        if extra is None or extra in config.airflow_extras:
+            continue
+        if f"apache-airflow-providers-{extra}" in requirements or extra in " ".join(config.python_deps):
+            continue
+        raise ConfigError(
+            f"{need} needs Airflow's `{extra}` extra, which {config.config_file.name} does not list.",
+            fix=f'Add "{extra}" to [airflow] extras (the CI image is rebuilt), or choose another '
+            f"{'backend' if need == backend else 'executor'}.",
+        )
+
+
 def _write_files(params: StackParams, admin_password: str, pools_json: str | None) -> None:
     """Everything compose reads for this stack, in the user cache, private to the user."""
     directory = params.stack_dir
@@ -151,7 +172,7 @@ def _write_files(params: StackParams, admin_password: str, pools_json: str | Non
     _private(directory / "airflow.env", _env_text(params.airflow_env()), 0o640)
     _private(directory / "pools.json", pools_json or "", 0o644)
     _private(directory / "mounts.yaml", params.mounts_yaml(), 0o644)
-    _private(params.secrets_dir / "passwords.json", json.dumps({ADMIN_USER: admin_password}), 0o640)
+    _private(params.secrets_dir / "passwords.json", json.dumps({ADMIN_USER: admin_password}), 0o660)
     state = {
         "files": [str(f) for f in params.compose_files()],
         "env_file": str(directory / "compose.env"),
@@ -210,7 +231,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     )
     started = time.monotonic()
     try:
-        client.compose.up(detach=True, remove_orphans=True, quiet=True)
+        _compose_up(client)
         if ctx.dry_run:
             return 0
         wait_healthy(ctx, client, params, request.wait_seconds)
@@ -236,6 +257,20 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     return 0
 
 
+def _compose_up(client: DockerClient) -> None:
+    from python_on_whales.exceptions import DockerException
+
+    try:
+        client.compose.up(detach=True, remove_orphans=True, quiet=True)
+    except DockerException as exc:
+        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
+        raise StackError(
+            "docker compose could not start the stack.",
+            fix="Read compose's message above (a project compose.override.yaml may be at fault).",
+            details=stderr.strip(),
+        ) from None
+
+
 def _report_started(ctx: AppContext, params: StackParams, url: str, seconds: float) -> None:
     from breeze.stack.secrets import load_or_create
 
@@ -259,6 +294,7 @@ def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, tim
     if status:
         status.start()
     last_state = ""
+    last_print = 0.0
     try:
         while True:
             health = component_health(url)
@@ -270,8 +306,9 @@ def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, tim
             elapsed = time.monotonic() - started
             if status:
                 status.update(f"Waiting for Airflow ({elapsed:.0f} s): {state}")
-            elif state != last_state:
+            elif state != last_state or elapsed - last_print >= 10:
                 ctx.console.print(f"  {elapsed:5.0f} s  {state}")
+                last_print = elapsed
             last_state = state
             dead = _exited_services(client, params)
             if dead:
@@ -303,7 +340,8 @@ def _exited_services(client: DockerClient, params: StackParams) -> list[str]:
         if service == "airflow-init":
             if state.status == "exited" and state.exit_code != 0:
                 dead.append(service)
-        elif state.status in ("exited", "dead") or (state.restarting and state.exit_code):
+        elif state.status in ("exited", "dead") or state.restarting or (container.restart_count or 0) > 0:
+            # A component never restarts during a healthy start: a restart is a crash loop.
             dead.append(service)
     return dead
 
@@ -375,9 +413,14 @@ def exec_(ctx: AppContext, service: str, command: tuple[str, ...]) -> int:
         )
     _, _, client = found
     try:
-        client.compose.execute(service, list(command) or ["bash"], tty=ctx.interactive)
+        output = client.compose.execute(service, list(command) or ["bash"], tty=ctx.interactive)
     except DockerException as exc:
+        for stream, text in ((1, exc.stdout), (2, exc.stderr)):
+            if text:
+                os.write(stream, text if isinstance(text, bytes) else str(text).encode())
         return exc.return_code
+    if output:
+        print(output)
     return 0
 
 
@@ -403,7 +446,7 @@ def ps(ctx: AppContext) -> int:
         service = container.config.labels.get("com.docker.compose.service", "")
         health = container.state.health.status if container.state.health else ""
         ports = ", ".join(
-            f"{b.host_ip}:{b.host_port}->{port}"
+            f"{b.get('HostIp')}:{b.get('HostPort')}->{port}"
             for port, bindings in (container.network_settings.ports or {}).items()
             for b in (bindings or [])
         )

@@ -149,3 +149,11 @@ def test_unknown_backend_version() -> None:
     with pytest.raises(ConfigError) as error:
         check_version("--postgres-version", "9.6", ("15", "16"))
     assert error.value.message == "--postgres-version '9.6' is not supported."
+
+
+def test_root_in_a_user_owned_project_runs_as_the_owner(project: Path) -> None:
+    import os
+
+    os.chown(project, 1234, 1234)
+    assert params(project, uid=0).compose_env()["BREEZE_UID"] == "1234"
+    assert params(project, uid=1000).compose_env()["BREEZE_UID"] == "1000"
