@@ -263,7 +263,9 @@ def _compose_up(client: DockerClient) -> None:
     try:
         client.compose.up(detach=True, remove_orphans=True, quiet=True)
     except DockerException as exc:
-        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
+        stderr = (
+            exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
+        )
         raise StackError(
             "docker compose could not start the stack.",
             fix="Read compose's message above (a project compose.override.yaml may be at fault).",
