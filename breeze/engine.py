@@ -207,6 +207,16 @@ class Engine:
                 ) from None
             self._checked.add("compose")
 
+    def answers(self) -> bool:
+        """Whether the engine answers right now (after a command against it failed)."""
+        from python_on_whales.exceptions import DockerException
+
+        try:
+            self.docker.version()
+        except DockerException:
+            return False
+        return True
+
     @staticmethod
     def _docker_binary() -> str | None:
         import shutil

@@ -257,6 +257,15 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     return 0
 
 
+_PULL_FAILED = (
+    "pull access denied",
+    "no such host",
+    "failed to resolve",
+    "manifest unknown",
+    "not found: manifest",
+)
+
+
 def _compose_up(client: DockerClient) -> None:
     from python_on_whales.exceptions import DockerException
 
@@ -266,6 +275,14 @@ def _compose_up(client: DockerClient) -> None:
         stderr = (
             exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
         )
+        if any(marker in stderr for marker in _PULL_FAILED):
+            raise StackError(
+                "A service image cannot be pulled: no container registry answers.",
+                fix="Run `breeze setup offline-images` for the postgres and redis stand-ins. MySQL has no "
+                "offline stand-in (Debian ships only MariaDB, which Airflow does not support): use "
+                "--backend postgres here, or run where a registry answers.",
+                details=stderr.strip(),
+            ) from None
         raise StackError(
             "docker compose could not start the stack.",
             fix="Read compose's message above (a project compose.override.yaml may be at fault).",
@@ -312,7 +329,7 @@ def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, tim
                 ctx.console.print(f"  {elapsed:5.0f} s  {state}")
                 last_print = elapsed
             last_state = state
-            dead = _exited_services(client, params)
+            dead = _exited_services(ctx, client, params)
             if dead:
                 raise StackError(
                     f"{', '.join(dead)} stopped while Airflow was starting.",
@@ -331,10 +348,23 @@ def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, tim
             status.stop()
 
 
-def _exited_services(client: DockerClient, params: StackParams) -> list[str]:
+def _exited_services(ctx: AppContext, client: DockerClient, params: StackParams) -> list[str]:
+    from python_on_whales.exceptions import DockerException
+
+    from breeze.engine import ENGINE_FIX
+    from breeze.errors import EngineError
+
     wanted = set(params.components()) | {"airflow-init"}
     dead = []
-    for container in client.compose.ps(all=True):
+    try:
+        containers = client.compose.ps(all=True)
+    except DockerException as exc:
+        if not ctx.engine.answers():
+            raise EngineError(
+                "The container engine stopped answering while Airflow was starting.", fix=ENGINE_FIX
+            ) from None
+        raise StackError("docker compose could not list the stack.", details=str(exc)) from None
+    for container in containers:
         service = container.config.labels.get("com.docker.compose.service", "")
         if service not in wanted:
             continue
