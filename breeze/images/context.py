@@ -15,7 +15,9 @@ from breeze.images.params import ImageSpec
 from breeze.paths import cache_dir
 from breeze.resources import data_path
 
-SCRIPTS = ("entrypoint", "breeze-wait-for", "with-build-secrets", "install-apt", "venv-delta")
+SCRIPTS = (
+    "entrypoint", "breeze-wait-for", "with-build-secrets", "install-apt", "install-compilers", "venv-delta", "uv-install",
+)  # fmt: skip
 _SKIP_NAMES = {"__pycache__", ".DS_Store", ".ipynb_checkpoints", ".pytest_cache", ".ruff_cache"}
 
 

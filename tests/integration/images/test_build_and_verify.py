@@ -233,3 +233,24 @@ def _all_bytes(saved: Path) -> bytes:
                     pass
             chunks.append(data)
     return b"\n".join(chunks)
+
+
+def test_package_without_a_wheel_gets_compilers_only_in_the_build_stage(project: Path) -> None:
+    requirements = project / "requirements.txt"
+    requirements.write_text(requirements.read_text() + "--no-binary ujson\nujson==5.10.0\n")
+    assert main(["--project", str(project), "build-image", "--production", "--python", "3.11"]) == 0
+    ref = f"{image_name(project)}:1.0.0-python3.11"
+    out = subprocess.run(
+        [
+            "docker",
+            "run",
+            "--rm",
+            ref,
+            "bash",
+            "-c",
+            "python -c 'import ujson; print(ujson.__version__)'; command -v gcc cc || true",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.split() == ["5.10.0"], out.stdout + out.stderr
