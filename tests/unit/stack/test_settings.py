@@ -98,24 +98,6 @@ def test_example_round_trips_into_airflow_env(tmp_path: Path) -> None:
     assert settings.warnings == ()
 
 
-def test_airflow_itself_reads_the_connections(tmp_path: Path) -> None:
-    pytest.importorskip("airflow")
-    from airflow.models.connection import Connection
-
-    env = load(tmp_path, EXAMPLE, EXAMPLE_ENV).airflow_env()
-
-    conn = Connection.from_json(env["AIRFLOW_CONN_WAREHOUSE"], conn_id="warehouse")
-    assert (conn.conn_type, conn.host, conn.port, conn.login, conn.password, conn.schema) == (
-        "postgres",
-        "db.example.com",
-        5432,
-        "etl",
-        "s3cret-pw",
-        "analytics",
-    )
-    assert conn.extra_dejson == {"sslmode": "require"}
-
-
 def test_repr_does_not_show_resolved_secrets(tmp_path: Path) -> None:
     settings = load(tmp_path, EXAMPLE, EXAMPLE_ENV)
 
