@@ -14,17 +14,28 @@ class GitInfo:
     remote: str
 
 
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """Run git in ``root``; None when git is missing or hangs."""
+    try:
+        return subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def git_code(root: Path, *args: str) -> int | None:
+    """The exit code of a git command in ``root`` (None: no git)."""
+    done = _git(root, *args)
+    return None if done is None else done.returncode
+
+
 def git_info(root: Path) -> GitInfo | None:
     """HEAD, whether the tree has changes, and the origin URL; None outside a git work tree."""
 
     def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
+        done = _git(root, *args)
+        return done.stdout.strip() if done is not None and done.returncode == 0 else None
 
     sha = git("rev-parse", "HEAD")
     if not sha:

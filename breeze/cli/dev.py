@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import typer
 
-BACKEND_HELP = "Metadata database: sqlite, postgres or mysql."
-EXECUTOR_HELP = "LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql)."
+# Options shared by shell and start-airflow (Typer reads them from the defaults).
+BACKEND = typer.Option("sqlite", "--backend", "-b", help="Metadata database: sqlite, postgres or mysql.")
+EXECUTOR = typer.Option(
+    "LocalExecutor",
+    "--executor",
+    help="LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql).",
+)
+PYTHON = typer.Option(None, "--python", help="Python flavour of the CI image.")
+POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17.")
+MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4.")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,11 +36,11 @@ def shell(
     command: str | None = typer.Option(
         None, "--command", "-c", help="Run this bash command and exit with its code."
     ),
-    backend: str = typer.Option("sqlite", "--backend", "-b", help=BACKEND_HELP),
-    executor: str = typer.Option("LocalExecutor", "--executor", help=EXECUTOR_HELP),
-    python: str | None = typer.Option(None, "--python", help="Python flavour of the CI image."),
-    postgres_version: str = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17."),
-    mysql_version: str = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4."),
+    backend: str = BACKEND,
+    executor: str = EXECUTOR,
+    python: str | None = PYTHON,
+    postgres_version: str = POSTGRES_VERSION,
+    mysql_version: str = MYSQL_VERSION,
 ) -> int:
     """Open a bash shell in the CI image with the project mounted and the DB migrated (or run -c / -- CMD)."""
     from breeze.stack.stack import ShellRequest
@@ -57,11 +65,11 @@ def shell(
 
 def start_airflow(
     ctx: typer.Context,
-    backend: str = typer.Option("sqlite", "--backend", "-b", help=BACKEND_HELP),
-    executor: str = typer.Option("LocalExecutor", "--executor", help=EXECUTOR_HELP),
-    python: str | None = typer.Option(None, "--python", help="Python flavour of the CI image."),
-    postgres_version: str = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17."),
-    mysql_version: str = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4."),
+    backend: str = BACKEND,
+    executor: str = EXECUTOR,
+    python: str | None = PYTHON,
+    postgres_version: str = POSTGRES_VERSION,
+    mysql_version: str = MYSQL_VERSION,
     api_port: int | None = typer.Option(
         None, "--api-port", help="Host port of the API server (default 28080, or a free one if taken)."
     ),

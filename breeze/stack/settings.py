@@ -46,7 +46,6 @@ import functools
 import json
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,17 +225,13 @@ def _dotenv_value(raw: str) -> str | None:
 
 def dotenv_warning(root: Path) -> str | None:
     """A warning when ``root/.env`` exists in a git work tree and git would commit it."""
+    from breeze.git import git_code
+
     if not (root / DOTENV_FILE).is_file():
         return None
 
     def git(*args: str) -> int | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.returncode
+        return git_code(root, *args)
 
     # check-ignore: 0 ignored, 1 not ignored, 128 not a repository (or no git at all -> None).
     if git("check-ignore", "-q", DOTENV_FILE) != 1:
