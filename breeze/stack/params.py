@@ -61,6 +61,20 @@ def check_version(option: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def check_stack(config: ProjectConfig, backend: str, executor: str) -> None:
+    """What no stack can run, said before any image is built or container started."""
+    if config.airflow_version.startswith("2."):
+        raise ConfigError(
+            f"Local stacks run Airflow 3; this project uses Airflow {config.airflow_version}.",
+            fix="Set [airflow] version to an Airflow 3 release (e.g. 3.3.2) to use shell/start-airflow.",
+        )
+    if executor == "CeleryExecutor" and backend == "sqlite":
+        raise ConfigError(
+            "CeleryExecutor cannot use SQLite: Celery workers need a database server.",
+            fix="Add --backend postgres (or mysql), or use --executor LocalExecutor.",
+        )
+
+
 def compose_project_name(config: ProjectConfig) -> str:
     """One compose project per breeze project and per checkout (git worktrees differ by path)."""
     digest = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:8]
@@ -88,16 +102,7 @@ class StackParams:
     settings_env: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.config.airflow_version.startswith("2."):
-            raise ConfigError(
-                f"Local stacks run Airflow 3; this project uses Airflow {self.config.airflow_version}.",
-                fix="Set [airflow] version to an Airflow 3 release (e.g. 3.3.2) to use shell/start-airflow.",
-            )
-        if self.executor == "CeleryExecutor" and self.backend == "sqlite":
-            raise ConfigError(
-                "CeleryExecutor cannot use SQLite: Celery workers need a database server.",
-                fix="Add --backend postgres (or mysql), or use --executor LocalExecutor.",
-            )
+        check_stack(self.config, self.backend, self.executor)
 
     @property
     def project_name(self) -> str:

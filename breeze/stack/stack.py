@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from breeze.stack.params import (
     MYSQL_VERSIONS,
     POSTGRES_VERSIONS,
     StackParams,
+    check_stack,
     check_version,
     compose_project_name,
     parse_backend,
@@ -88,6 +90,7 @@ def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tupl
             f"The project {config.root} has no dags/ folder.",
             fix="Create dags/ with your DAG files (breeze mounts it into Airflow).",
         )
+    check_stack(config, backend, executor)
     _check_extras(config, backend, executor)
     (python,) = select_pythons(config, [request.python] if request.python else None)
     settings = load_settings(config.root)
@@ -148,18 +151,25 @@ _NEEDED_EXTRAS = {"postgres": "postgres", "mysql": "mysql", "CeleryExecutor": "c
 def _check_extras(config: ProjectConfig, backend: str, executor: str) -> None:
     """The driver or provider a backend/executor needs must be in the image, or the start fails
     minutes later in a container log."""
-    requirements = config.requirements.read_text().lower() if config.requirements else ""
+    lines = config.requirements.read_text().splitlines() if config.requirements else []
+    names = {_requirement_name(line) for line in [*lines, *config.python_deps]}
     for need in (backend, executor):
         extra = _NEEDED_EXTRAS.get(need)
         if extra is None or extra in config.airflow_extras:
             continue
-        if f"apache-airflow-providers-{extra}" in requirements or extra in " ".join(config.python_deps):
+        if f"apache-airflow-providers-{extra}" in names:
             continue
         raise ConfigError(
             f"{need} needs Airflow's `{extra}` extra, which {config.config_file.name} does not list.",
             fix=f'Add "{extra}" to [airflow] extras (the CI image is rebuilt), or choose another '
             f"{'backend' if need == backend else 'executor'}.",
         )
+
+
+def _requirement_name(line: str) -> str:
+    """The normalised project name of a requirements line ('' for comments and options)."""
+    match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line.split("#", 1)[0])
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else ""
 
 
 def _write_files(params: StackParams, admin_password: str, pools_json: str | None) -> None:

@@ -56,3 +56,15 @@ def test_connections_and_variables_reach_airflow(tmp_path: Path, capfd: pytest.C
     out = capfd.readouterr()
     assert code == 0, out.out + out.err
     assert "settings-ok" in out.out
+    _forget(project)
+
+
+def _forget(project: Path) -> None:
+    """Remove what breeze kept for this throwaway project (its stack files and secrets)."""
+    from breeze.config import load_project
+    from breeze.stack.params import compose_project_name
+    from breeze.stack.secrets import load_or_create
+    from breeze.stack.stack import stack_dir
+
+    shutil.rmtree(stack_dir(compose_project_name(load_project(project))), ignore_errors=True)
+    shutil.rmtree(load_or_create(project).path.parent, ignore_errors=True)
