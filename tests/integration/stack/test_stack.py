@@ -429,6 +429,46 @@ def test_interrupted_start_leaves_no_containers(project: Path, tmp_path: Path) -
     assert containers(name) == [], text
 
 
+def test_foreground_start_streams_logs_and_ctrl_c_stops_the_stack(project: Path, tmp_path: Path) -> None:
+    name = project_name(project)
+    port = free_port()
+    output = tmp_path / "foreground.txt"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "breeze",
+                "--project",
+                str(project),
+                "start-airflow",
+                "--api-port",
+                str(port),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(
+                lambda: "Streaming logs" in output.read_text() or process.poll() is not None, 300, "healthy"
+            )
+            assert process.poll() is None, output.read_text()
+            assert Api(project, port).get("/api/v2/monitor/health")[0] == 200
+            wait_for(lambda: "scheduler-1" in output.read_text(), 60, "streamed component logs", 1)
+            os.killpg(process.pid, signal.SIGINT)
+            code = process.wait(timeout=180)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    text = output.read_text()
+    assert code in (0, 130), text
+    assert "Traceback" not in text, text
+    assert containers(name) == [], text
+    assert volumes(name), "the database volume was deleted"
+
+
 # --------------------------------------------------------------------------------------------
 # 7. Bad input: exit 2 with a message, before any container
 # --------------------------------------------------------------------------------------------
