@@ -217,6 +217,20 @@ class Engine:
             return False
         return True
 
+    # -- facts (breeze doctor) -----------------------------------------------------------------
+    def server_version(self) -> str:
+        return str(self.docker.version().server.version)
+
+    def buildx_version(self) -> str:
+        return str(self.docker.buildx.version()).strip()
+
+    def compose_version(self) -> str:
+        return str(self.docker.compose.version()).strip()
+
+    def root_dir(self) -> str | None:
+        root = self.docker.info().docker_root_dir
+        return str(root) if root else None
+
     @staticmethod
     def _docker_binary() -> str | None:
         import shutil
@@ -282,6 +296,27 @@ class Engine:
             yield from stream
         except DockerException as exc:
             raise BuildStreamError(exc.return_code) from None
+
+    # -- resources by label (breeze cleanup) ----------------------------------------------
+    def containers(self, label: str) -> list[Any]:
+        return list(self.docker.container.list(all=True, filters=[("label", label)]))
+
+    def images(self, label: str) -> list[Any]:
+        return list(self.docker.image.list(filters=[("label", label)]))
+
+    def volumes(self, label: str) -> list[Any]:
+        return list(self.docker.volume.list(filters=[("label", label)]))
+
+    def networks(self, label: str) -> list[Any]:
+        return list(self.docker.network.list(filters=[("label", label)]))
+
+    def remove(self, kind: str, ref: str) -> None:
+        """Remove one container / image / volume / network (``kind`` names the docker command)."""
+        component = {"container": self.docker.container, "image": self.docker.image}.get(kind)
+        if component is not None:
+            component.remove(ref, force=True)
+        else:
+            getattr(self.docker, kind).remove(ref)
 
     # -- containers -------------------------------------------------------------------------
     def run(

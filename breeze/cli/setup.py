@@ -47,3 +47,16 @@ def offline_images(
         remove=remove,
     )
     return prepare_offline_images(ctx.obj, request)
+
+
+@app.command("autocomplete")
+def autocomplete(
+    ctx: typer.Context,
+    shell: str | None = typer.Option(
+        None, "--shell", help="bash, zsh or fish (default: the shell named by $SHELL)."
+    ),
+) -> int:
+    """Install tab completion for breeze in your shell (idempotent: running it again changes nothing)."""
+    from breeze.completion import AutocompleteRequest, install
+
+    return install(ctx.obj, AutocompleteRequest(shell=shell))

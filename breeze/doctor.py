@@ -1,0 +1,360 @@
+"""breeze doctor: is this machine ready for breeze? One row per check, with the fix when it is not.
+
+The host probes (disk, memory, tools on PATH, HTTP, the engine's facts) are small functions of
+their own, so tests feed them; ``run_checks`` turns their answers into rows and ``doctor`` prints
+them and picks the exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from breeze.errors import EngineError
+
+if TYPE_CHECKING:
+    from breeze.context import AppContext
+    from breeze.engine import Engine
+
+Status = Literal["ok", "warn", "FAIL"]
+
+GB = 1024**3
+DISK_WARN = 10 * GB
+DISK_FAIL = 2 * GB
+MEMORY_WARN = 4 * GB
+REGISTRY_URL = "https://registry-1.docker.io/v2/"
+REGISTRY_TIMEOUT = 5.0
+PORTS = ((28080, "API server", "--api-port"), (25555, "flower", "--flower-port"))
+# Needed by the `breeze k8s` commands only: a missing one is a warning.
+K8S_TOOLS = (
+    ("kind", ("version",)),
+    ("helm", ("version", "--short")),
+    ("kubectl", ("version", "--client")),
+)
+EXIT_FAIL = 1
+EXIT_ENGINE = EngineError.exit_code
+
+
+@dataclass(frozen=True)
+class DoctorRequest:
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    fix: str | None = None
+    # The engine, buildx and compose: without them no breeze command works (exit 3).
+    engine: bool = False
+
+
+@dataclass(frozen=True)
+class EngineFacts:
+    """What the engine says about itself; ``None`` where it did not answer (with the reason)."""
+
+    server: str | None = None
+    server_error: str | None = None
+    buildx: str | None = None
+    compose: str | None = None
+    root_dir: str | None = None
+
+
+# -- probes: the only places this module looks at the host ----------------------------------
+
+
+def engine_facts(engine: Engine) -> EngineFacts:
+    from python_on_whales.exceptions import DockerException
+
+    def ask(question):  # type: ignore[no-untyped-def]
+        try:
+            return question(), None
+        except DockerException as exc:
+            text = (getattr(exc, "stderr", "") or str(exc)).strip()
+            return None, text.splitlines()[-1] if text else "no answer"
+
+    if not engine._docker_binary():
+        return EngineFacts(server_error="the `docker` client is not installed")
+    server, error = ask(engine.server_version)
+    root = ask(engine.root_dir)[0] if server else None
+    return EngineFacts(
+        server=server,
+        server_error=error,
+        buildx=ask(engine.buildx_version)[0],
+        compose=ask(engine.compose_version)[0],
+        root_dir=root,
+    )
+
+
+def free_bytes(path: Path) -> int | None:
+    """Free space on the file system holding ``path`` (its nearest existing parent); None if unseen."""
+    for candidate in (path, *path.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
+
+
+def memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def registry_answers(url: str = REGISTRY_URL, timeout: float = REGISTRY_TIMEOUT) -> str | None:
+    """None when the registry gives any HTTP answer (401 included); otherwise why not."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
+            return None
+    except urllib.error.HTTPError:
+        return None
+    except urllib.error.URLError as exc:
+        return str(exc.reason)
+    except OSError as exc:  # timeouts, resets
+        return str(exc) or type(exc).__name__
+
+
+def tool_version(name: str, args: Iterable[str]) -> str | None:
+    """The first line of ``<tool> <args>``, or None when the tool is not on PATH."""
+    import subprocess
+
+    path = shutil.which(name)
+    if path is None:
+        return None
+    try:
+        done = subprocess.run([path, *args], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "present (its version did not answer)"
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "present"
+
+
+def port_holder(port: int) -> str | None:
+    """None when the port is free on 127.0.0.1; otherwise who holds it."""
+    from breeze.stack.ports import is_free, who_holds
+
+    if is_free(port):
+        return None
+    return who_holds(port) or "another process"
+
+
+def pem_problem(path: Path) -> str | None:
+    """None when ``path`` is a readable PEM CA bundle; otherwise what is wrong with it."""
+    import ssl
+
+    if not path.is_file():
+        return "does not exist"
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        return "holds no PEM certificate"
+    try:
+        ssl.create_default_context(cafile=str(path))
+    except ssl.SSLError as exc:
+        return f"does not parse as PEM ({exc.reason or exc})"
+    return None
+
+
+# -- the rows --------------------------------------------------------------------------------
+
+
+def _gb(size: int) -> str:
+    return f"{size / GB:.1f} GB"
+
+
+def check_engine(facts: EngineFacts) -> list[Check]:
+    from breeze.engine import ENGINE_FIX
+
+    rows = []
+    if facts.server:
+        rows.append(Check("engine", "ok", f"server {facts.server}", engine=True))
+    else:
+        rows.append(
+            Check("engine", "FAIL", f"no answer: {facts.server_error or 'unknown'}", ENGINE_FIX, engine=True)
+        )
+    rows.append(
+        Check("buildx", "ok", facts.buildx, engine=True)
+        if facts.buildx
+        else Check(
+            "buildx",
+            "FAIL",
+            "the docker buildx plugin is missing",
+            "Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
+            "`scripts/install-engine.sh` does this), then check `docker buildx version`.",
+            engine=True,
+        )
+    )
+    rows.append(
+        Check("compose", "ok", facts.compose, engine=True)
+        if facts.compose
+        else Check(
+            "compose",
+            "FAIL",
+            "docker compose v2 is missing",
+            "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
+            "`scripts/install-engine.sh` does this), then check `docker compose version`.",
+            engine=True,
+        )
+    )
+    return rows
+
+
+def check_disk(name: str, path: Path | None, free: int | None, fix: str) -> Check:
+    if path is None or free is None:
+        return Check(name, "warn", "cannot be seen from this host", "Check the free space where it lives.")
+    detail = f"{_gb(free)} free in {path}"
+    if free < DISK_FAIL:
+        return Check(name, "FAIL", detail, fix)
+    if free < DISK_WARN:
+        return Check(name, "warn", detail, fix)
+    return Check(name, "ok", detail)
+
+
+def check_memory(total: int | None) -> Check:
+    if total is None:
+        return Check("memory", "warn", "unknown", "Make sure the engine has 4 GB of memory or more.")
+    if total < MEMORY_WARN:
+        return Check(
+            "memory",
+            "warn",
+            f"{_gb(total)} total",
+            "Airflow's components need about 4 GB: close other programs or give the engine more memory.",
+        )
+    return Check("memory", "ok", f"{_gb(total)} total")
+
+
+def check_registry(problem: str | None, offline_images: int) -> Check:
+    if problem is None:
+        return Check("registry", "ok", f"{REGISTRY_URL} answers")
+    detail = f"no registry ({problem})"
+    if offline_images:
+        return Check("registry", "ok", f"{detail}; {offline_images} offline image(s) recorded")
+    return Check("registry", "warn", detail, "No registry: run `breeze setup offline-images`.")
+
+
+def check_ca_bundles(env: dict[str, str]) -> list[Check]:
+    from breeze.images.params import CA_ENV_VARS
+
+    rows = []
+    for var in CA_ENV_VARS:
+        value = env.get(var)
+        if not value:
+            continue
+        problem = pem_problem(Path(value))
+        if problem is None:
+            rows.append(Check(f"CA bundle ({var})", "ok", value))
+        else:
+            rows.append(
+                Check(
+                    f"CA bundle ({var})",
+                    "FAIL",
+                    f"{value} {problem}",
+                    f"Point {var} at a PEM file of your CA certificates, or unset it.",
+                )
+            )
+    return rows or [Check("CA bundle", "ok", "none set: the system's certificates are used")]
+
+
+def check_port(port: int, what: str, option: str, holder: str | None) -> Check:
+    name = f"port {port} ({what})"
+    if holder is None:
+        return Check(name, "ok", "free")
+    return Check(name, "warn", f"taken by {holder}", f"Stop it, or choose another port with {option}.")
+
+
+def check_tool(name: str, version: str | None) -> Check:
+    if version is None:
+        return Check(
+            name,
+            "warn",
+            "not on PATH",
+            f"Install {name} to use the `breeze k8s` commands; nothing else needs it.",
+        )
+    return Check(name, "ok", version)
+
+
+def run_checks(ctx: AppContext) -> list[Check]:
+    from breeze import paths
+    from breeze.offline import registry
+
+    facts = engine_facts(ctx.engine)
+    rows = check_engine(facts)
+    root = Path(facts.root_dir) if facts.root_dir else None
+    rows.append(
+        check_disk(
+            "disk (docker root)",
+            root,
+            free_bytes(root) if root else None,
+            "Free space there: `breeze cleanup` removes what breeze made; `docker system prune` the rest.",
+        )
+    )
+    cache = paths.cache_dir()
+    rows.append(
+        check_disk(
+            "disk (breeze cache)",
+            cache,
+            free_bytes(cache),
+            "Free space there, or move the cache with BREEZE_CACHE_DIR; `breeze cleanup --cache` empties it.",
+        )
+    )
+    rows.append(check_memory(memory_bytes()))
+    offline = sum(len(table) for table in registry.load().values())
+    rows.append(check_registry(registry_answers(), offline))
+    rows += check_ca_bundles(dict(os.environ))
+    rows += [check_port(port, what, option, port_holder(port)) for port, what, option in PORTS]
+    rows += [check_tool(name, tool_version(name, args)) for name, args in K8S_TOOLS]
+    return rows
+
+
+def exit_code(rows: list[Check]) -> int:
+    failed = [row for row in rows if row.status == "FAIL"]
+    if any(row.engine for row in failed):
+        return EXIT_ENGINE
+    return EXIT_FAIL if failed else 0
+
+
+def report(ctx: AppContext, rows: list[Check]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    colours = {"ok": "green", "warn": "yellow", "FAIL": "bold red"}
+    table = Table(title="breeze doctor", title_justify="left")
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail", overflow="fold")
+    table.add_column("fix", overflow="fold")
+    for row in rows:
+        table.add_row(
+            escape(row.name),
+            f"[{colours[row.status]}]{row.status}[/]",
+            escape(row.detail),
+            escape(row.fix or ""),
+        )
+    ctx.console.print(table)
+
+
+def doctor(ctx: AppContext, request: DoctorRequest) -> int:
+    rows = run_checks(ctx)
+    if request.json:
+        data = [{"check": r.name, "status": r.status, "detail": r.detail, "fix": r.fix} for r in rows]
+        print(json.dumps(data, indent=2))
+    else:
+        report(ctx, rows)
+    code = exit_code(rows)
+    if code == EXIT_ENGINE:
+        ctx.console.print("[bold red]breeze cannot work here:[/] the engine, buildx or compose is missing.")
+    elif code:
+        ctx.console.print("[bold red]Something breeze needs is missing:[/] see the FAIL rows.")
+    return code
