@@ -34,9 +34,14 @@ DEFAULT_FLOWER_PORT = 25555
 ADMIN_USER = "admin"
 # Airflow services that get the project mounted (the backends and the broker do not).
 AIRFLOW_SERVICES: tuple[str, ...] = (
-    "airflow-init", "airflow", "api-server", "scheduler", "dag-processor", "triggerer", "worker", "flower",
+    "airflow-init", "airflow", "api-server", "webserver", "scheduler", "dag-processor", "triggerer",
+    "worker", "flower",
 )  # fmt: skip
+CELERY_SERVICES: tuple[str, ...] = ("worker", "flower")
 COMPONENTS_AIRFLOW3: tuple[str, ...] = ("api-server", "scheduler", "dag-processor", "triggerer")
+# Airflow 2: the webserver serves the UI and the REST API; the scheduler parses the DAGs.
+COMPONENTS_AIRFLOW2: tuple[str, ...] = ("webserver", "scheduler", "triggerer")
+MIN_AIRFLOW2 = (2, 9)
 
 
 def parse_backend(value: str) -> Backend:
@@ -61,12 +66,20 @@ def check_version(option: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def is_airflow2(version: str) -> bool:
+    return version.startswith("2.")
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2])
+
+
 def check_stack(config: ProjectConfig, backend: str, executor: str) -> None:
     """What no stack can run, said before any image is built or container started."""
-    if config.airflow_version.startswith("2."):
+    if is_airflow2(config.airflow_version) and _release(config.airflow_version) < MIN_AIRFLOW2:
         raise ConfigError(
-            f"Local stacks run Airflow 3; this project uses Airflow {config.airflow_version}.",
-            fix="Set [airflow] version to an Airflow 3 release (e.g. 3.3.2) to use shell/start-airflow.",
+            f"Local stacks run Airflow 2.9 or later; this project uses Airflow {config.airflow_version}.",
+            fix="Set [airflow] version to Airflow 2.9+ (e.g. 2.11.0) or 3 (e.g. 3.3.2) to use shell/start-airflow.",
         )
     if executor == "CeleryExecutor" and backend == "sqlite":
         raise ConfigError(
@@ -109,6 +122,15 @@ class StackParams:
         return compose_project_name(self.config)
 
     @property
+    def airflow2(self) -> bool:
+        return is_airflow2(self.config.airflow_version)
+
+    @property
+    def health_path(self) -> str:
+        """The health endpoint of the API server (Airflow 3) or the webserver (Airflow 2)."""
+        return "/health" if self.airflow2 else "/api/v2/monitor/health"
+
+    @property
     def container_uid(self) -> int:
         """The host user, so files written into the mounted project are theirs. Run as root (sudo),
         that is the project's owner; a root-owned project gets the image's airflow user: never
@@ -129,13 +151,13 @@ class StackParams:
         return files
 
     def profiles(self, *, components: bool) -> list[str]:
-        profiles = ["airflow"] if components else []
+        profiles = ["airflow", "airflow2" if self.airflow2 else "airflow3"] if components else []
         if components and self.flower and self.executor == "CeleryExecutor":
             profiles.append("flower")
         return profiles
 
     def components(self) -> list[str]:
-        names = list(COMPONENTS_AIRFLOW3)
+        names = list(COMPONENTS_AIRFLOW2 if self.airflow2 else COMPONENTS_AIRFLOW3)
         if self.executor == "CeleryExecutor":
             names.append("worker")
         if self.flower and self.executor == "CeleryExecutor":
@@ -170,33 +192,63 @@ class StackParams:
     def airflow_env(self) -> dict[str, str]:
         """The containers' environment: Airflow configuration, secrets, connections and variables."""
         env = {
-            "AIRFLOW__CORE__EXECUTOR": self.executor,
+            "AIRFLOW__CORE__EXECUTOR": self.effective_executor,
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.sql_alchemy_conn(),
             "AIRFLOW__CORE__FERNET_KEY": self.fernet_key,
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__API__SECRET_KEY": self.api_secret_key,
-            "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,
-            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{self.api_port}",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://api-server:8080/execution/",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": "/opt/breeze/passwords.json",
+        }
+        if self.airflow2:
+            env.update(self._airflow2_env())
+        else:
+            env.update(self._airflow3_env())
+        env.update({
             "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
             # A DAG edit or a new DAG file shows up within seconds, without a restart.
-            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
-            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
             "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
             "AIRFLOW__LOGGING__BASE_LOG_FOLDER": f"{self.config.airflow_home}/logs",
             "CONNECTION_CHECK_MAX_COUNT": "30",
             "CONNECTION_CHECK_SLEEP_TIME": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        })  # fmt: skip
         if self.executor == "CeleryExecutor":
             env["AIRFLOW__CELERY__BROKER_URL"] = "redis://redis:6379/0"
             result = self.sql_alchemy_conn().replace("+psycopg2", "").replace("+mysqldb", "")
             env["AIRFLOW__CELERY__RESULT_BACKEND"] = f"db+{result}"
         env.update(self.settings_env)
         return env
+
+    def _airflow3_env(self) -> dict[str, str]:
+        return {
+            "AIRFLOW__API__SECRET_KEY": self.api_secret_key,
+            "AIRFLOW__API_AUTH__JWT_SECRET": self.jwt_secret,
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{self.api_port}",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://api-server:8080/execution/",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": "/opt/breeze/passwords.json",
+            "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+            "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
+        }
+
+    def _airflow2_env(self) -> dict[str, str]:
+        """Airflow 2: the FAB auth manager (its default); airflow-init creates the admin user."""
+        env = {
+            "AIRFLOW__WEBSERVER__SECRET_KEY": self.api_secret_key,
+            "AIRFLOW__WEBSERVER__BASE_URL": f"http://127.0.0.1:{self.api_port}",
+            "AIRFLOW__API__AUTH_BACKENDS": "airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session",
+            # New DAG files show up within seconds (Airflow 3: DAG_PROCESSOR__REFRESH_INTERVAL).
+            "AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL": "5",
+            # airflow-init creates the admin user (password from /opt/breeze/passwords.json).
+            "BREEZE_CREATE_ADMIN": "1",
+        }
+        return env
+
+    @property
+    def effective_executor(self) -> str:
+        """Airflow 2 runs SQLite only with SequentialExecutor (it refuses LocalExecutor there)."""
+        if self.config.airflow_version.startswith("2.") and self.backend == "sqlite":
+            return "SequentialExecutor"
+        return self.executor
 
     def mounts_yaml(self) -> str:
         """The project folders, mounted into every Airflow service (JSON is valid YAML)."""
@@ -207,6 +259,10 @@ class StackParams:
             for folder in folders
             if (self.config.root / folder).is_dir()
         ]
-        present = AIRFLOW_SERVICES if self.executor == "CeleryExecutor" else AIRFLOW_SERVICES[:6]
+        present = [
+            name
+            for name in AIRFLOW_SERVICES
+            if self.executor == "CeleryExecutor" or name not in CELERY_SERVICES
+        ]
         services = {name: {"volumes": volumes} for name in present}
         return json.dumps({"services": services}, indent=2) + "\n"

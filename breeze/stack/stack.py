@@ -236,7 +236,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     params, client = prepare(ctx, request, components=True)
     url = f"http://127.0.0.1:{params.api_port}"
     ctx.console.print(
-        f"Starting Airflow {params.config.airflow_version} ({params.executor}, {params.backend}) "
+        f"Starting Airflow {params.config.airflow_version} ({params.effective_executor}, {params.backend}) "
         f"for {params.config.name}: {', '.join(params.components())}"
     )
     started = time.monotonic()
@@ -314,9 +314,9 @@ def _report_started(ctx: AppContext, params: StackParams, url: str, seconds: flo
 def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, timeout: int) -> None:
     """Poll the API's health endpoint until every component reports healthy; fail early when a
     service exits, and after ``timeout`` seconds, with the logs of what did not come up."""
-    from breeze.stack.health import component_health
+    from breeze.stack.health import component_health, is_healthy
 
-    url = f"http://127.0.0.1:{params.api_port}/api/v2/monitor/health"
+    url = f"http://127.0.0.1:{params.api_port}{params.health_path}"
     deadline = time.monotonic() + timeout
     started = time.monotonic()
     status = ctx.console.status("Waiting for Airflow to become healthy") if ctx.console.is_terminal else None
@@ -327,7 +327,7 @@ def wait_healthy(ctx: AppContext, client: DockerClient, params: StackParams, tim
     try:
         while True:
             health = component_health(url)
-            if health and all(state == "healthy" for state in health.values()):
+            if is_healthy(health):
                 return
             state = (
                 ", ".join(f"{name}: {value}" for name, value in sorted(health.items())) or "API not answering"
@@ -431,12 +431,16 @@ def shell(ctx: AppContext, request: ShellRequest) -> int:
 
 def _banner(ctx: AppContext, params: StackParams) -> None:
     home = params.config.airflow_home
+    by_hand = (
+        "`airflow webserver -p 8080`, `airflow scheduler`"
+        if params.airflow2
+        else "`airflow api-server -p 8080`, `airflow scheduler`, `airflow dag-processor`"
+    )
     ctx.console.print(
         f"[bold]breeze shell[/] — {params.config.name}, Airflow {params.config.airflow_version}, "
         f"{params.executor}, {params.backend}\n"
         f"  project folders mounted at {home}/ ({', '.join(params.config.folders)}, tests)\n"
-        f"  run components by hand: `airflow api-server -p 8080`, `airflow scheduler`, "
-        f"`airflow dag-processor`; or use `breeze start-airflow`\n"
+        f"  run components by hand: {by_hand}; or use `breeze start-airflow`\n"
         f"  `exit` leaves the shell (the database volume is kept)"
     )
 

@@ -40,7 +40,7 @@ def names(files: list[Path]) -> list[str]:
 def test_sqlite_local_stack_files_and_profiles(project: Path) -> None:
     stack = params(project)
     assert names(stack.compose_files()) == ["airflow.yaml", "backend-sqlite.yaml", "mounts.yaml"]
-    assert stack.profiles(components=True) == ["airflow"]
+    assert stack.profiles(components=True) == ["airflow", "airflow3"]
     assert stack.profiles(components=False) == []
     assert stack.components() == ["api-server", "scheduler", "dag-processor", "triggerer"]
     assert all(f.is_file() for f in stack.compose_files()[:2])
@@ -54,7 +54,7 @@ def test_celery_postgres_adds_the_broker_worker_and_flower(project: Path) -> Non
         "executor-celery.yaml",
         "mounts.yaml",
     ]
-    assert stack.profiles(components=True) == ["airflow", "flower"]
+    assert stack.profiles(components=True) == ["airflow", "airflow3", "flower"]
     assert stack.components()[-2:] == ["worker", "flower"]
     env = stack.airflow_env()
     assert env["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
@@ -77,11 +77,57 @@ def test_celery_with_sqlite_is_refused_with_the_fix(project: Path) -> None:
     assert "--backend postgres" in (error.value.fix or "")
 
 
-def test_airflow2_project_is_refused(project: Path) -> None:
-    (project / "breeze.toml").write_text('[project]\nname = "demo"\n[airflow]\nversion = "2.10.5"\n')
+def airflow2(project: Path, version: str = "2.11.0") -> Path:
+    (project / "breeze.toml").write_text(f'[project]\nname = "demo"\n[airflow]\nversion = "{version}"\n')
+    return project
+
+
+def test_airflow2_runs_the_webserver_instead_of_the_api_server(project: Path) -> None:
+    stack = params(airflow2(project))
+    assert stack.profiles(components=True) == ["airflow", "airflow2"]
+    assert stack.profiles(components=False) == []
+    assert stack.components() == ["webserver", "scheduler", "triggerer"]
+    assert stack.health_path == "/health"
+    celery = params(project, backend="postgres", executor="CeleryExecutor", flower=True)
+    assert celery.profiles(components=True) == ["airflow", "airflow2", "flower"]
+    assert celery.components() == ["webserver", "scheduler", "triggerer", "worker", "flower"]
+
+
+def test_airflow3_runs_the_api_server_and_the_dag_processor(project: Path) -> None:
+    stack = params(project)
+    assert stack.profiles(components=True) == ["airflow", "airflow3"]
+    assert stack.health_path == "/api/v2/monitor/health"
+    assert "webserver" not in stack.components()
+
+
+def test_airflow2_environment_uses_fab_basic_auth_and_creates_the_admin(project: Path) -> None:
+    env = params(airflow2(project), api_port=28099).airflow_env()
+    assert env["AIRFLOW__WEBSERVER__SECRET_KEY"] == "api"
+    assert env["AIRFLOW__WEBSERVER__BASE_URL"] == "http://127.0.0.1:28099"
+    assert env["AIRFLOW__API__AUTH_BACKENDS"] == (
+        "airflow.api.auth.backend.basic_auth,airflow.api.auth.backend.session"
+    )
+    assert env["BREEZE_CREATE_ADMIN"] == "1"
+    assert not any(key.startswith(("AIRFLOW__API_AUTH__", "AIRFLOW__CORE__SIMPLE_AUTH")) for key in env)
+    assert "AIRFLOW__CORE__EXECUTION_API_SERVER_URL" not in env
+    # Airflow 2 refuses SQLite with LocalExecutor: the single-threaded executor runs there.
+    assert env["AIRFLOW__CORE__EXECUTOR"] == "SequentialExecutor"
+    postgres = params(project, backend="postgres").airflow_env()
+    assert postgres["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+
+
+def test_airflow3_environment_has_no_airflow2_keys(project: Path) -> None:
+    env = params(project).airflow_env()
+    assert env["AIRFLOW__API__SECRET_KEY"] == "api"
+    assert "AIRFLOW__WEBSERVER__SECRET_KEY" not in env
+    assert "BREEZE_CREATE_ADMIN" not in env
+
+
+def test_airflow_before_2_9_is_refused(project: Path) -> None:
     with pytest.raises(ConfigError) as error:
-        params(project)
-    assert "Airflow 3" in error.value.message
+        params(airflow2(project, "2.8.4"))
+    assert "2.9" in error.value.message
+    params(airflow2(project, "2.9.0"))
 
 
 def test_environment_carries_secrets_and_settings_but_compose_env_does_not(project: Path) -> None:
@@ -110,10 +156,13 @@ def test_mounts_cover_the_project_folders_that_exist(project: Path) -> None:
         "airflow-init",
         "airflow",
         "api-server",
+        "webserver",
         "scheduler",
         "dag-processor",
         "triggerer",
     }
+    celery = json.loads(params(project, backend="postgres", executor="CeleryExecutor").mounts_yaml())
+    assert {"worker", "flower"} <= set(celery["services"])
     volumes = mounts["services"]["scheduler"]["volumes"]
     assert f"{project / 'dags'}:/opt/airflow/dags" in volumes
     assert f"{project / 'tests'}:/opt/airflow/tests" in volumes
@@ -157,3 +206,29 @@ def test_root_in_a_user_owned_project_runs_as_the_owner(project: Path) -> None:
     os.chown(project, 1234, 1234)
     assert params(project, uid=0).compose_env()["BREEZE_UID"] == "1234"
     assert params(project, uid=1000).compose_env()["BREEZE_UID"] == "1000"
+
+
+def test_health_needs_the_database_and_scheduler_and_ignores_unreported_components(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from breeze.stack import health
+
+    report = {
+        "metadatabase": {"status": "healthy"},
+        "scheduler": {"status": "healthy", "latest_scheduler_heartbeat": "x"},
+        "triggerer": {"status": None, "latest_triggerer_heartbeat": None},
+        "dag_processor": {"status": None},
+    }
+    monkeypatch.setattr(
+        health.urllib.request, "urlopen", lambda url, timeout: io.BytesIO(json.dumps(report).encode())
+    )
+    found = health.component_health("http://127.0.0.1:1/health")
+    assert found == {"metadatabase": "healthy", "scheduler": "healthy"}
+    assert health.is_healthy(found)
+    assert not health.is_healthy({"metadatabase": "healthy"})
+    assert not health.is_healthy({})
+    assert not health.is_healthy(
+        {"metadatabase": "healthy", "scheduler": "healthy", "triggerer": "unhealthy"}
+    )
