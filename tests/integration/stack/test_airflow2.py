@@ -10,14 +10,12 @@ import base64
 import json
 import shutil
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stack_http import call_json, wait_for
 
 from breeze.cli.app import main
 from breeze.config import load_project
@@ -142,35 +140,11 @@ class Api:
         self.auth = "Basic " + base64.b64encode(f"admin:{password}".encode()).decode()
 
     def call(self, method: str, path: str, data: object = None) -> tuple[int, dict]:
-        headers = {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Authorization": self.auth,
-        }
-        payload = json.dumps(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=payload, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read().decode() or "{}")
-        except urllib.error.HTTPError as exc:
-            text = exc.read().decode(errors="replace")
-            try:
-                return exc.code, json.loads(text)
-            except ValueError:
-                return exc.code, {"detail": text}
-        except (urllib.error.URLError, OSError) as exc:
-            return 0, {"detail": str(exc)}
+        return call_json(self.base + path, method, data, self.auth)
 
 
 def poll(check, what: str, timeout: float = TIMEOUT) -> object:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(2)
+    return wait_for(check, timeout, what)
 
 
 def test_airflow2_webserver_runs_a_dag_and_down_cleans_up(

@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -22,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from stack_http import call_json, wait_for
 
 from breeze.cli.app import main
 from breeze.config import load_project
@@ -127,18 +127,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def wait_for(check: Callable[[], object], timeout: float, what: str, interval: float = 2.0) -> object:
-    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
-
-
 class Api:
     """The stack's REST API as the admin user (JWT from /auth/token)."""
 
@@ -149,20 +137,7 @@ class Api:
         self.token = body["access_token"]
 
     def _call(self, method: str, path: str, data: object, token: str | None) -> tuple[int, dict]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        payload = json.dumps(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=payload, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read().decode() or "{}")
-        except urllib.error.HTTPError as exc:
-            text = exc.read().decode(errors="replace")
-            try:
-                return exc.code, json.loads(text)
-            except ValueError:
-                return exc.code, {"detail": text}
+        return call_json(self.base + path, method, data, f"Bearer {token}" if token else None)
 
     def get(self, path: str) -> tuple[int, dict]:
         return self._call("GET", path, None, self.token)
