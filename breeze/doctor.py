@@ -175,7 +175,7 @@ def _gb(size: int) -> str:
 
 
 def check_engine(facts: EngineFacts) -> list[Check]:
-    from breeze.engine import ENGINE_FIX
+    from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX
 
     rows = []
     if facts.server:
@@ -191,8 +191,7 @@ def check_engine(facts: EngineFacts) -> list[Check]:
             "buildx",
             "FAIL",
             "the docker buildx plugin is missing",
-            "Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
-            "`scripts/install-engine.sh` does this), then check `docker buildx version`.",
+            BUILDX_FIX,
             engine=True,
         )
     )
@@ -203,8 +202,7 @@ def check_engine(facts: EngineFacts) -> list[Check]:
             "compose",
             "FAIL",
             "docker compose v2 is missing",
-            "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
-            "`scripts/install-engine.sh` does this), then check `docker compose version`.",
+            COMPOSE_FIX,
             engine=True,
         )
     )

@@ -25,6 +25,15 @@ ENGINE_FIX = (
     "Then check with `docker info`."
 )
 
+BUILDX_FIX = (
+    "Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
+    "`scripts/install-engine.sh` does this), then check `docker buildx version`."
+)
+COMPOSE_FIX = (
+    "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
+    "`scripts/install-engine.sh` does this), then check `docker compose version`."
+)
+
 _READ_ONLY = {
     ("version",),
     ("info",),
@@ -191,8 +200,7 @@ class Engine:
             except DockerException:
                 raise EngineError(
                     "The docker buildx plugin is missing; breeze builds images with BuildKit through it.",
-                    fix="Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
-                    "`scripts/install-engine.sh` does this), then check `docker buildx version`.",
+                    fix=BUILDX_FIX,
                 ) from None
             self._checked.add("buildx")
         if compose and "compose" not in self._checked:
@@ -201,9 +209,7 @@ class Engine:
             except DockerException:
                 raise EngineError(
                     "Docker compose v2 is missing.",
-                    fix="Install the compose plugin (Debian trixie: `apt-get install -t trixie "
-                    "docker-compose`; `scripts/install-engine.sh` does this), then check "
-                    "`docker compose version`.",
+                    fix=COMPOSE_FIX,
                 ) from None
             self._checked.add("compose")
 

@@ -439,6 +439,15 @@ class _Reader:
             )
         return name
 
+    def known_fields(self, path: str, entry: dict, allowed: tuple[str, ...], kind: str) -> None:
+        for name in entry:
+            if name not in allowed:
+                raise self.fail(
+                    f"{path}.{name}",
+                    f"is not a {kind} field ({name!r})",
+                    f"Allowed fields: {', '.join(allowed)}.{_hint(str(name), allowed)}",
+                )
+
     def connection(self, name: object, entry: object) -> dict[str, object]:
         path = f"connections.{name}"
         conn_id = self.env_id(name, path, "conn_id", "AIRFLOW_CONN_<CONN_ID>")
@@ -446,13 +455,7 @@ class _Reader:
             raise self.fail(
                 path, f"= {entry!r} must be a mapping of fields", "Write e.g. `{type: postgres, host: db}`."
             )
-        for name in entry:
-            if name not in CONNECTION_FIELDS:
-                raise self.fail(
-                    f"{path}.{name}",
-                    f"is not a connection field ({name!r})",
-                    f"Allowed fields: {', '.join(CONNECTION_FIELDS)}.{_hint(str(name), CONNECTION_FIELDS)}",
-                )
+        self.known_fields(path, entry, CONNECTION_FIELDS, "connection")
         if entry.get("type") in (None, ""):
             raise self.fail(
                 path,
@@ -561,13 +564,7 @@ class _Reader:
             raise self.fail(
                 path, f"= {entry!r} must be a mapping", "Write e.g. `{slots: 4, description: ETL jobs}`."
             )
-        for field_name in entry:
-            if field_name not in POOL_FIELDS:
-                raise self.fail(
-                    f"{path}.{field_name}",
-                    f"is not a pool field ({field_name!r})",
-                    f"Allowed fields: {', '.join(POOL_FIELDS)}.{_hint(str(field_name), POOL_FIELDS)}",
-                )
+        self.known_fields(path, entry, POOL_FIELDS, "pool")
         slots = entry.get("slots")
         if not isinstance(slots, int) or isinstance(slots, bool) or slots < -1:
             shown = "is missing" if slots is None else f"= {slots!r} is not a slot count"

@@ -483,7 +483,7 @@ def test_unknown_option_values(
 
 
 def test_celery_with_sqlite(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # The check comes after the CI image exists (the module project's image was built above).
+    # Refused before any image is built or container started.
     fails_with(
         capsys,
         ["--project", str(project), "start-airflow", "--detach", "--executor", "celery"],
