@@ -89,7 +89,25 @@ def image_tags(config: ProjectConfig, kind: Kind, python: str, git: GitInfo | No
     return tuple(tags)
 
 
+# Airflow extras whose Python driver has no wheel and links a system library: (build, runtime)
+# Debian packages. mysqlclient builds against the MariaDB client (Debian's default MySQL client).
+EXTRA_APT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "mysql": (("default-libmysqlclient-dev", "pkg-config"), ("libmariadb3",)),
+}
+
+
+def apt_packages(config: ProjectConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The project's (runtime, build-only) Debian packages plus what its Airflow extras need."""
+    runtime, build = list(config.apt_packages), list(config.apt_build_packages)
+    for extra in config.airflow_extras:
+        extra_build, extra_runtime = EXTRA_APT.get(extra, ((), ()))
+        build += [p for p in extra_build if p not in build]
+        runtime += [p for p in extra_runtime if p not in runtime]
+    return tuple(runtime), tuple(build)
+
+
 def build_args(config: ProjectConfig, kind: Kind, python: str, base: BaseImage) -> dict[str, str]:
+    runtime, build = apt_packages(config)
     args = {
         "BASE_IMAGE": base.ref,
         "PYTHON_VERSION": python,
@@ -97,8 +115,8 @@ def build_args(config: ProjectConfig, kind: Kind, python: str, base: BaseImage) 
         "AIRFLOW_EXTRAS": ",".join(config.airflow_extras),
         "AIRFLOW_UID": str(config.airflow_uid),
         "AIRFLOW_HOME": config.airflow_home,
-        "RUNTIME_APT_DEPS": " ".join(config.apt_packages),
-        "BUILD_APT_DEPS": " ".join(config.apt_build_packages),
+        "RUNTIME_APT_DEPS": " ".join(runtime),
+        "BUILD_APT_DEPS": " ".join(build),
         "UV_VERSION": UV_VERSION,
     }
     if kind == "ci":

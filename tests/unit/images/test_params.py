@@ -313,3 +313,12 @@ def test_index_secret_survives_the_shell(project: Path, tmp_path: Path) -> None:
     )
 
     assert done.stdout == url
+
+
+def test_mysql_extra_brings_its_client_library(project: Path) -> None:
+    (project / "breeze.toml").write_text(
+        '[project]\nname = "demo"\n[airflow]\nextras = ["mysql", "postgres"]\n'
+    )
+    args = build_args(load_project(project, env={}), "prod", "3.11", BaseImage("python:3.11", "default"))
+    assert "default-libmysqlclient-dev" in args["BUILD_APT_DEPS"].split()
+    assert "libmariadb3" in args["RUNTIME_APT_DEPS"].split()
