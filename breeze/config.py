@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,39 @@ DEFAULT_FOLDERS = ("dags", "plugins", "include", "config")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _APT_NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]+(=[A-Za-z0-9.+~:-]+)?$")
 _CREDENTIALS_IN_URL = re.compile(r"^[a-z+]+://[^/@\s]+:[^/@\s]+@")
+
+
+LINT_CHECKS = ("ruff", "ruff-format", "hadolint")
+
+
+@dataclass(frozen=True)
+class DagPolicies:
+    """What `breeze tests --type dag-integrity` holds every DAG to ([dag-integrity] in breeze.toml)."""
+
+    parse_budget: float = 2.0
+    owners: tuple[str, ...] = ()
+    require_tags: bool = False
+    min_retries: int = 0
+    schedules: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "parse_budget": self.parse_budget,
+            "owners": list(self.owners),
+            "require_tags": self.require_tags,
+            "min_retries": self.min_retries,
+            "schedules": list(self.schedules),
+        }
+
+
+@dataclass(frozen=True)
+class TestsConfig:
+    __test__ = False  # not a pytest class
+
+    folder: str = "tests"
+    results: str = "test-results"
+    policies: DagPolicies = field(default_factory=DagPolicies)
+    lint: tuple[str, ...] = LINT_CHECKS
 
 
 @dataclass(frozen=True)
@@ -58,6 +91,7 @@ class ProjectConfig:
     index_url: str
     extra_index_urls: tuple[str, ...]
     build_secrets: tuple[str, ...] = field(default=())
+    tests: TestsConfig = field(default_factory=lambda: TestsConfig())
 
     @property
     def image_repository(self) -> str:
@@ -121,7 +155,7 @@ class Key:
     name: str
     env: str | None
     default: Any
-    kind: str  # "str" | "list" | "int" | "table"
+    kind: str  # "str" | "list" | "int" | "float" | "bool" | "table"
 
     @property
     def dotted(self) -> str:
@@ -155,6 +189,14 @@ KEYS: tuple[Key, ...] = (
     Key("build", "index-url", "BREEZE_INDEX_URL", "", "str"),
     Key("build", "extra-index-urls", "BREEZE_EXTRA_INDEX_URLS", (), "list"),
     Key("build", "secrets", None, (), "list"),
+    Key("tests", "folder", "BREEZE_TESTS_FOLDER", "tests", "str"),
+    Key("tests", "results", "BREEZE_TESTS_RESULTS", "test-results", "str"),
+    Key("dag-integrity", "parse-budget", "BREEZE_PARSE_BUDGET", 2.0, "float"),
+    Key("dag-integrity", "owners", None, (), "list"),
+    Key("dag-integrity", "require-tags", None, False, "bool"),
+    Key("dag-integrity", "min-retries", None, 0, "int"),
+    Key("dag-integrity", "schedules", None, (), "list"),
+    Key("lint", "checks", "BREEZE_LINT_CHECKS", LINT_CHECKS, "list"),
 )
 _BY_SECTION: dict[str, dict[str, Key]] = {}
 for _key in KEYS:
@@ -203,11 +245,16 @@ def _resolve(
     if key.name in section:
         raw_value = section[key.name]
         source = f"{file.name} {key.dotted}"
-        expected = {"str": str, "list": list, "int": int, "table": dict}[key.kind]
-        if key.kind == "int" and isinstance(raw_value, bool):
+        expected: type | tuple[type, ...] = {
+            "str": str, "list": list, "int": int, "float": (int, float), "bool": bool, "table": dict,
+        }[key.kind]  # fmt: skip
+        if key.kind in ("int", "float") and isinstance(raw_value, bool):
             expected = type(None)
         if not isinstance(raw_value, expected):
-            kind = {"str": "a string", "list": "a list", "int": "an integer", "table": "a table"}[key.kind]
+            kind = {
+                "str": "a string", "list": "a list", "int": "an integer", "float": "a number",
+                "bool": "true or false", "table": "a table",
+            }[key.kind]  # fmt: skip
             raise ConfigError(f"{file}: {key.dotted} = {raw_value!r} must be {kind}.")
         if key.kind == "list":
             if not all(isinstance(item, str) for item in raw_value):
@@ -490,6 +537,41 @@ def load_project(
         index_url=index_url,
         extra_index_urls=tuple(extra_value.value),
         build_secrets=tuple(secrets_value.value),
+        tests=_tests_config(get),
+    )
+
+
+def _tests_config(get: Callable[[str, str], Value]) -> TestsConfig:
+    folders = {}
+    for name in ("folder", "results"):
+        value = get("tests", name)
+        text = str(value.value).strip().strip("/")
+        if not text or text.startswith((".", "/")) or ".." in text.split("/"):
+            raise value.fail("must be a folder inside the project", "Use a relative path such as tests.")
+        folders[name] = text
+    budget_value = get("dag-integrity", "parse-budget")
+    try:
+        budget = float(budget_value.value)
+    except (TypeError, ValueError):
+        raise budget_value.fail("not a number of seconds", "Use e.g. 2.0.") from None
+    if not 0 < budget <= 600:
+        raise budget_value.fail("out of range", "Use a number of seconds between 0 and 600, e.g. 2.0.")
+    retries_value = get("dag-integrity", "min-retries")
+    if not 0 <= int(retries_value.value) <= 100:
+        raise retries_value.fail("out of range", "Use a number of retries between 0 and 100.")
+    lint_value = get("lint", "checks")
+    for check in lint_value.value:
+        if check not in LINT_CHECKS:
+            raise lint_value.fail(f"{check!r} is not a lint check", f"Use any of {', '.join(LINT_CHECKS)}.")
+    policies = DagPolicies(
+        parse_budget=budget,
+        owners=tuple(get("dag-integrity", "owners").value),
+        require_tags=bool(get("dag-integrity", "require-tags").value),
+        min_retries=int(retries_value.value),
+        schedules=tuple(get("dag-integrity", "schedules").value),
+    )
+    return TestsConfig(
+        folder=folders["folder"], results=folders["results"], policies=policies, lint=tuple(lint_value.value)
     )
 
 

@@ -529,3 +529,65 @@ def test_select_python_airflow_does_not_support(project: Path, project_toml: Cal
         select_pythons(config, ["3.13"])
 
     assert "Airflow 2.10.5 does not support Python 3.13" in info.value.message
+
+
+# -- [tests], [dag-integrity], [lint] ---------------------------------------------------------------
+def test_tests_defaults(project: Path) -> None:
+    tests = load_project(project, env={}).tests
+
+    assert (tests.folder, tests.results, tests.lint) == (
+        "tests",
+        "test-results",
+        ("ruff", "ruff-format", "hadolint"),
+    )
+    assert tests.policies.as_json() == {
+        "parse_budget": 2.0, "owners": [], "require_tags": False, "min_retries": 0, "schedules": [],
+    }  # fmt: skip
+
+
+def test_dag_policies_from_the_file(project: Path, project_toml: Callable[[str], Path]) -> None:
+    project_toml(
+        """\
+        [tests]
+        folder = "tests/unit"
+
+        [dag-integrity]
+        parse-budget = 1
+        owners = ["data-eng"]
+        require-tags = true
+        min-retries = 2
+        schedules = ["@daily", "none"]
+
+        [lint]
+        checks = ["ruff"]
+        """
+    )
+
+    tests = load_project(project, env={}).tests
+
+    assert tests.folder == "tests/unit"
+    assert tests.lint == ("ruff",)
+    assert tests.policies.as_json() == {
+        "parse_budget": 1.0, "owners": ["data-eng"], "require_tags": True, "min_retries": 2,
+        "schedules": ["@daily", "none"],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[dag-integrity]\nparse-budget = 0\n", "[dag-integrity] parse-budget = 0: out of range"),
+        ('[dag-integrity]\nparse-budget = "fast"\n', "must be a number"),
+        ("[dag-integrity]\nrequire-tags = 1\n", "must be true or false"),
+        ("[dag-integrity]\nmin-retries = -1\n", "out of range"),
+        ('[tests]\nresults = "../elsewhere"\n', "must be a folder inside the project"),
+        ('[lint]\nchecks = ["pylint"]\n', "'pylint' is not a lint check"),
+        ("[dag-integrity]\nretries = 1\n", "unknown key `retries` in [dag-integrity]"),
+    ],
+)
+def test_bad_tests_settings(
+    project: Path, project_toml: Callable[[str], Path], text: str, message: str
+) -> None:
+    project_toml(text)
+
+    assert message in str(config_error(project, env={}))
