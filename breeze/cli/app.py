@@ -72,10 +72,11 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, setup
+    from breeze.cli import dev, doctor, images, setup, testing
 
     images.register(app)
     dev.register(app)
+    testing.register(app)
     doctor.register(app)
     app.add_typer(setup.app, name="setup")
 

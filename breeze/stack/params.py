@@ -88,10 +88,12 @@ def check_stack(config: ProjectConfig, backend: str, executor: str) -> None:
         )
 
 
-def compose_project_name(config: ProjectConfig) -> str:
-    """One compose project per breeze project and per checkout (git worktrees differ by path)."""
+def compose_project_name(config: ProjectConfig, run_id: str = "") -> str:
+    """One compose project per breeze project and per checkout (git worktrees differ by path);
+    a test run adds its run id, so two runs at once never share containers or volumes."""
     digest = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:8]
-    return re.sub(r"[^a-z0-9_-]", "-", f"breeze-{config.name}-{digest}")
+    name = f"breeze-{config.name}-{digest}" + (f"-test-{run_id}" if run_id else "")
+    return re.sub(r"[^a-z0-9_-]", "-", name.lower())
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,17 @@ class StackParams:
     jwt_secret: str = ""
     api_secret_key: str = ""
     settings_env: Mapping[str, str] = field(default_factory=dict)
+    # A test run: its own compose project, and extra mounts (results, spec, breeze's checks) for
+    # the `airflow` service that runs them.
+    run_id: str = ""
+    test_mounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_stack(self.config, self.backend, self.executor)
 
     @property
     def project_name(self) -> str:
-        return compose_project_name(self.config)
+        return compose_project_name(self.config, self.run_id)
 
     @property
     def airflow2(self) -> bool:
@@ -265,4 +271,6 @@ class StackParams:
             if self.executor == "CeleryExecutor" or name not in CELERY_SERVICES
         ]
         services = {name: {"volumes": volumes} for name in present}
+        if self.test_mounts:
+            services["airflow"] = {"volumes": [*volumes, *self.test_mounts]}
         return json.dumps({"services": services}, indent=2) + "\n"

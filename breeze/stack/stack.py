@@ -73,7 +73,14 @@ def stack_dir(project_name: str) -> Path:
     return cache_dir() / "stacks" / project_name
 
 
-def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tuple[StackParams, DockerClient]:
+def prepare(
+    ctx: AppContext,
+    request: StackRequest,
+    *,
+    components: bool,
+    run_id: str = "",
+    test_mounts: tuple[str, ...] = (),
+) -> tuple[StackParams, DockerClient]:
     from breeze.images.ensure import ensure_image
     from breeze.offline import registry
     from breeze.stack import ports
@@ -115,7 +122,7 @@ def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tupl
 
     ci_image = ensure_image(ctx, config, "ci", python)
     secrets = load_or_create(config.root)
-    name = compose_project_name(config)
+    name = compose_project_name(config, run_id)
     directory = stack_dir(name)
     params = StackParams(
         config=config,
@@ -134,6 +141,8 @@ def prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> tupl
         jwt_secret=secrets.jwt_secret,
         api_secret_key=secrets.api_secret_key,
         settings_env=settings.airflow_env(),
+        run_id=run_id,
+        test_mounts=test_mounts,
     )
     _write_files(params, secrets.admin_password, settings.pools_import_json())
     client = ctx.engine.compose(
@@ -248,7 +257,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     except BaseException:
         # Ctrl-C or a failed start: leave nothing running (volumes stay).
         ctx.console.print("Start did not complete: stopping the stack (data volumes are kept).")
-        _down(client, volumes=False)
+        take_down(client, volumes=False)
         raise
     _report_started(ctx, params, url, time.monotonic() - started)
     if request.detach:
@@ -263,7 +272,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
         pass
     finally:
         ctx.console.print("Stopping the stack (data volumes are kept)...")
-        _down(client, volumes=False)
+        take_down(client, volumes=False)
     return 0
 
 
@@ -282,22 +291,26 @@ def _compose_up(client: DockerClient) -> None:
     try:
         client.compose.up(detach=True, remove_orphans=True, quiet=True)
     except DockerException as exc:
-        stderr = (
-            exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else str(exc.stderr or "")
-        )
-        if any(marker in stderr for marker in _PULL_FAILED):
-            raise StackError(
-                "A service image cannot be pulled: no container registry answers.",
-                fix="Run `breeze setup offline-images` for the postgres and redis stand-ins. MySQL has no "
-                "offline stand-in (Debian ships only MariaDB, which Airflow does not support): use "
-                "--backend postgres here, or run where a registry answers.",
-                details=stderr.strip(),
-            ) from None
-        raise StackError(
-            "docker compose could not start the stack.",
-            fix="Read compose's message above (a project compose.override.yaml may be at fault).",
+        raise compose_failure(exc, "docker compose could not start the stack.") from None
+
+
+def compose_failure(exc: Exception, message: str) -> StackError:
+    """A compose command failed: say whether an image could not be pulled (the usual cause here)."""
+    raw = getattr(exc, "stderr", None)
+    stderr = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw or "")
+    if any(marker in stderr for marker in _PULL_FAILED):
+        return StackError(
+            "A service image cannot be pulled: no container registry answers.",
+            fix="Run `breeze setup offline-images` for the postgres and redis stand-ins. MySQL has no "
+            "offline stand-in (Debian ships only MariaDB, which Airflow does not support): use "
+            "--backend postgres here, or run where a registry answers.",
             details=stderr.strip(),
-        ) from None
+        )
+    return StackError(
+        message,
+        fix="Read compose's message above (a project compose.override.yaml may be at fault).",
+        details=stderr.strip(),
+    )
 
 
 def _report_started(ctx: AppContext, params: StackParams, url: str, seconds: float) -> None:
@@ -395,7 +408,7 @@ def _logs(client: DockerClient, services: list[str]) -> str:
         return f"(could not read logs: {exc})"
 
 
-def _down(client: DockerClient, *, volumes: bool) -> None:
+def take_down(client: DockerClient, *, volumes: bool) -> None:
     from python_on_whales.exceptions import DockerException
 
     with contextlib.suppress(DockerException):
@@ -426,7 +439,7 @@ def shell(ctx: AppContext, request: ShellRequest) -> int:
         return exc.return_code
     finally:
         if not running_before and not ctx.dry_run:
-            _down(client, volumes=False)
+            take_down(client, volumes=False)
 
 
 def _banner(ctx: AppContext, params: StackParams) -> None:
@@ -534,7 +547,7 @@ def down(ctx: AppContext, volumes: bool) -> int:
     ):
         ctx.console.print("Keeping the volumes; stopping the containers only.")
         volumes = False
-    _down(client, volumes=volumes)
+    take_down(client, volumes=volumes)
     kept = "" if volumes else " (database volume kept; `breeze down --volumes` deletes it)"
     ctx.console.print(f"Stopped the stack of {config.name}{kept}.")
     return 0

@@ -1,0 +1,64 @@
+"""tests and static-checks: thin commands over breeze.testing."""
+
+from __future__ import annotations
+
+import typer
+
+from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tests", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(tests)
+    app.command("static-checks")(static_checks)
+
+
+def tests(
+    ctx: typer.Context,
+    test_type: list[str] = typer.Option(
+        [], "--type", "-t", help="unit, dag-integrity, dag-run, lint or all (repeat or comma-separate)."
+    ),
+    dag_integrity: bool = typer.Option(False, "--dag-integrity", help="Shortcut for --type dag-integrity."),
+    dag_run: str | None = typer.Option(
+        None, "--dag-run", metavar="DAG_ID", help="Run this DAG for real and check every task's state."
+    ),
+    conf: str | None = typer.Option(None, "--conf", help="JSON object passed to the DAG run as its conf."),
+    expect: list[str] = typer.Option(
+        [],
+        "--expect",
+        metavar="TASK=STATE",
+        help="A task's expected final state (default success; TASK may be a glob).",
+    ),
+    backend: str = BACKEND,
+    python: str | None = PYTHON,
+    postgres_version: str = POSTGRES_VERSION,
+    mysql_version: str = MYSQL_VERSION,
+) -> int:
+    """Run the project's tests, DAG integrity checks, a real DAG run or lint in the CI image (`-- ARGS` go to pytest)."""
+    from breeze.stack.stack import StackRequest
+    from breeze.testing.params import TestsRequest
+    from breeze.testing.run import run_tests
+
+    args = tuple(ctx.args)
+    if args and args[0] == "--":
+        args = args[1:]
+    request = TestsRequest(
+        stack=StackRequest(
+            backend=backend, python=python, postgres_version=postgres_version, mysql_version=mysql_version
+        ),
+        types=tuple(test_type),
+        dag_integrity=dag_integrity,
+        dag_run=dag_run,
+        conf=conf,
+        expect=tuple(expect),
+        pytest_args=args,
+    )
+    return run_tests(ctx.obj, request)
+
+
+def static_checks(ctx: typer.Context, python: str | None = PYTHON) -> int:
+    """Lint the project in the CI image: ruff check, ruff format --check, hadolint (same as `tests --type lint`)."""
+    from breeze.stack.stack import StackRequest
+    from breeze.testing.params import TestsRequest
+    from breeze.testing.run import run_tests
+
+    return run_tests(ctx.obj, TestsRequest(stack=StackRequest(python=python), types=("lint",)))

@@ -1,0 +1,174 @@
+"""Runs the requested test types one after the other in the CI image and writes summary.json.
+
+One process per type, its output streamed and kept in <type>.log in the results folder. The spec
+(types, pytest arguments, policies, DAG run) comes from breeze as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+import junit  # noqa: E402
+
+SPEC_FILE = Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json"))
+RESULTS = Path(os.environ.get("BREEZE_RESULTS_DIR", "/opt/breeze/results"))
+PROJECT = Path(os.environ.get("BREEZE_PROJECT_DIR", "/opt/breeze/project"))
+PYTEST_NO_TESTS = 5
+
+
+def _run(argv: list[str], log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
+    """Run argv, stream its output and keep it in log."""
+    with log.open("ab") as handle:
+        handle.write(f"$ {' '.join(argv)}\n".encode())
+        process = subprocess.Popen(
+            argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, b""):
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
+            handle.write(line)
+        return process.wait()
+
+
+def _pytest(name: str, args: list[str], spec: dict, cwd: Path, env: dict[str, str] | None = None) -> dict:
+    report = RESULTS / f"{name}.xml"
+    argv = [sys.executable, "-m", "pytest", f"--junitxml={report}", "-o", "junit_family=xunit2", *args]
+    if spec.get("color"):
+        argv.append("--color=yes")
+    if not spec.get("cache", True):
+        argv[3:3] = ["-p", "no:cacheprovider"]  # the container user cannot write the project
+    code = _run(argv, RESULTS / f"{name}.log", cwd, env)
+    result = {"exit_code": code, "report": report.name if report.is_file() else None}
+    if report.is_file():
+        result.update(junit.counts(report))
+    if code == PYTEST_NO_TESTS:
+        result["message"] = "pytest collected no tests"
+    return result
+
+
+def unit(spec: dict) -> dict:
+    args = list(spec.get("pytest_args") or [])
+    if not spec.get("paths_given"):
+        args.insert(0, spec["tests_folder"])
+    result = _pytest("unit", args, spec, PROJECT)
+    if result["exit_code"] == PYTEST_NO_TESTS:
+        where = " ".join(args) if spec.get("paths_given") else f"{spec['tests_folder']}/"
+        result["message"] = (
+            f"pytest collected no tests from {where}: add test_*.py files with test_ functions, "
+            "or check the paths and -k/-m expressions you passed"
+        )
+    return result
+
+
+def dag_integrity(spec: dict) -> dict:
+    args = ["-c", str(HERE / "pytest.ini"), "--rootdir", str(HERE), "-q", "--show-capture=no", "-rf"]
+    args.append(str(HERE / "dag_integrity.py"))
+    # Airflow keeps 2 frames of an import error by default; breeze keeps the project's own frames.
+    env = {"AIRFLOW__CORE__DAGBAG_IMPORT_ERROR_TRACEBACK_DEPTH": "100"}
+    result = _pytest("dag-integrity", args, spec, HERE, env)
+    if result.get("failures") or result.get("errors"):
+        result["message"] = f"{result.get('failures', 0) + result.get('errors', 0)} DAG file(s) failed"
+    return result
+
+
+def dag_run(spec: dict) -> dict:
+    code = _run([sys.executable, str(HERE / "dag_run.py")], RESULTS / "dag-run.log", PROJECT)
+    result: dict = {"exit_code": code}
+    details = RESULTS / "dag-run.json"
+    if details.is_file():
+        data = json.loads(details.read_text())
+        result["dag_run"] = data
+        tasks = data.get("tasks", [])
+        result.update(tests=len(tasks), failures=sum(1 for t in tasks if not t["ok"]), errors=0, skipped=0)
+        result["report"] = "dag-run.xml" if (RESULTS / "dag-run.xml").is_file() else None
+        if data.get("error"):
+            result["message"] = data["error"]
+    return result
+
+
+def _dockerfiles() -> list[str]:
+    found = []
+    for path in sorted(PROJECT.rglob("*")):
+        parts = path.relative_to(PROJECT).parts
+        if any(part.startswith(".") or part in ("node_modules", "test-results") for part in parts):
+            continue
+        if path.is_file() and (
+            path.name == "Dockerfile" or path.name.startswith("Dockerfile.") or path.suffix == ".Dockerfile"
+        ):
+            found.append(str(path.relative_to(PROJECT)))
+    return found
+
+
+def lint(spec: dict) -> dict:
+    checks = spec.get("lint") or []
+    log = RESULTS / "lint.log"
+    cases: list[junit.Case] = []
+    commands: list[tuple[str, list[str]]] = []
+    if "ruff" in checks:
+        commands.append(("ruff", ["ruff", "check", "--no-cache", "."]))
+    if "ruff-format" in checks:
+        commands.append(("ruff-format", ["ruff", "format", "--no-cache", "--check", "--diff", "."]))
+    if "hadolint" in checks:
+        files = _dockerfiles()
+        if files:
+            commands.append(("hadolint", ["hadolint", *files]))
+    worst = 0
+    for name, argv in commands:
+        if shutil.which(argv[0]) is None:
+            failure = (
+                f"{argv[0]} is not in this CI image (built by an older breeze): run `breeze build-image`"
+            )
+            print(failure, flush=True)
+            cases.append(junit.Case(name=name, classname="lint", failure=failure))
+            worst = worst or 1
+            continue
+        started = time.monotonic()
+        before = log.stat().st_size if log.is_file() else 0
+        code = _run(argv, log, PROJECT)
+        output = log.read_bytes()[before:].decode(errors="replace")
+        print(f"{name}: {'ok' if code == 0 else 'failed'}", flush=True)
+        cases.append(
+            junit.Case(
+                name=name,
+                classname="lint",
+                seconds=time.monotonic() - started,
+                failure=None if code == 0 else f"{name} found problems:\n{output}",
+                output=output,
+            )
+        )
+        worst = worst or code
+    junit.write(RESULTS / "lint.xml", "lint", cases)
+    failed = [case.name for case in cases if case.failure]
+    result = {"exit_code": 1 if worst else 0, "report": "lint.xml", **junit.counts(RESULTS / "lint.xml")}
+    if failed:
+        result["message"] = f"{', '.join(failed)} found problems"
+    return result
+
+
+RUNNERS = {"unit": unit, "dag-integrity": dag_integrity, "dag-run": dag_run, "lint": lint}
+
+
+def main() -> int:
+    spec = json.loads(SPEC_FILE.read_text())
+    summary = []
+    for kind in spec["types"]:
+        print(f"\n===== breeze tests: {kind} =====", flush=True)
+        started = time.monotonic()
+        result = RUNNERS[kind](spec)
+        result.update(type=kind, seconds=round(time.monotonic() - started, 2), log=f"{kind}.log")
+        summary.append(result)
+        (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2))
+    return next((r["exit_code"] for r in summary if r["exit_code"]), 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""A small JUnit XML writer for the checks that are not pytest runs (DAG runs, lint). Pure."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    classname: str
+    seconds: float = 0.0
+    failure: str | None = None
+    output: str = ""
+
+
+def write(path: Path, suite: str, cases: list[Case]) -> None:
+    failures = sum(1 for case in cases if case.failure is not None)
+    root = ET.Element("testsuites")
+    element = ET.SubElement(
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(len(cases)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+        time=f"{sum(case.seconds for case in cases):.3f}",
+    )
+    for case in cases:
+        item = ET.SubElement(
+            element, "testcase", name=case.name, classname=case.classname, time=f"{case.seconds:.3f}"
+        )
+        if case.failure is not None:
+            failure = ET.SubElement(
+                item, "failure", message=case.failure.splitlines()[0] if case.failure else ""
+            )
+            failure.text = case.failure
+        if case.output:
+            ET.SubElement(item, "system-out").text = case.output
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def counts(path: Path) -> dict[str, int]:
+    """tests/failures/errors/skipped summed over the suites of a JUnit file (pytest's or ours)."""
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    root = ET.parse(path).getroot()
+    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
+    for suite in suites:
+        for key in totals:
+            totals[key] += int(suite.get(key, "0") or 0)
+    return totals

@@ -1,0 +1,166 @@
+"""`breeze tests` as a pipeline: plan -> results folder -> stack (own compose project) -> the
+in-container driver -> summary -> stack down, always, with the containers' logs kept on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from breeze.config import load_project, select_pythons
+from breeze.context import AppContext
+from breeze.testing import results
+from breeze.testing.params import TestPlan, TestsRequest, plan
+
+if TYPE_CHECKING:
+    from python_on_whales import DockerClient
+
+    from breeze.stack.params import StackParams
+
+INCONTAINER = Path(__file__).parent / "incontainer"
+TOOLS_DIR = "/opt/breeze/testing"
+PROJECT_DIR = "/opt/breeze/project"
+RESULTS_DIR = "/opt/breeze/results"
+SPEC_FILE = "/opt/breeze/spec.json"
+
+
+def run_tests(ctx: AppContext, request: TestsRequest) -> int:
+    from breeze.stack.params import compose_project_name
+    from breeze.stack.stack import StackError, prepare, stack_dir, take_down
+
+    config = load_project(ctx.project_dir)
+    test_plan = plan(config, request)
+    (python,) = select_pythons(config, [request.stack.python] if request.stack.python else None)
+    backend = request.stack.backend if test_plan.needs_database else "none"
+    run_id, run_dir = results.new_run_dir(config, backend, python)
+    mounts = (
+        f"{config.root}:{PROJECT_DIR}",
+        f"{run_dir}:{RESULTS_DIR}",
+        f"{INCONTAINER}:{TOOLS_DIR}:ro",
+        f"{stack_dir(compose_project_name(config, run_id)) / 'spec.json'}:{SPEC_FILE}:ro",
+    )
+    relative = run_dir.relative_to(config.root)
+    try:
+        params, client = prepare(ctx, request.stack, components=False, run_id=run_id, test_mounts=mounts)
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    _write_spec(
+        params, test_plan, color=ctx.console.is_terminal, cache=_writable(config.root, params.container_uid)
+    )
+    _give_to_container(run_dir, params.container_uid)
+    where = (
+        f"{params.backend}, Python {python}" if test_plan.needs_database else f"Python {python}, no database"
+    )
+    ctx.console.print(
+        f"[bold]breeze tests[/] {', '.join(test_plan.types)} for {config.name} ({where}); results in {relative}/"
+    )
+    started = time.monotonic()
+    code: int | None = None
+    try:
+        code = _run_driver(ctx, client, needs_database=test_plan.needs_database)
+    finally:
+        summary = results.read_summary(run_dir)
+        if code is None or code != 0 or not summary:
+            _save_logs(client, run_dir)
+        take_down(client, volumes=True)  # a test stack is disposable: its database goes too
+        shutil.rmtree(params.stack_dir, ignore_errors=True)
+        results.point_latest(run_dir)
+    if ctx.dry_run:
+        return 0
+    if not summary:
+        raise StackError(
+            f"The test run stopped (exit code {code}) before any test type reported.",
+            fix=f"Read the output above and {relative}/containers.log (the containers' logs).",
+        )
+    _report(ctx, summary, run_dir, config.root, time.monotonic() - started)
+    return results.exit_code(summary)
+
+
+def _write_spec(params: StackParams, test_plan: TestPlan, *, color: bool, cache: bool) -> None:
+    spec = params.stack_dir / "spec.json"
+    spec.write_text(json.dumps(test_plan.spec(params.config, color=color, cache=cache), indent=2))
+    spec.chmod(0o644)
+
+
+def _writable(root: Path, uid: int) -> bool:
+    """Whether the container user (group 0) may write the project, e.g. pytest's cache."""
+    status = root.stat()
+    return status.st_uid == uid or (status.st_gid == 0 and bool(status.st_mode & 0o020))
+
+
+def _give_to_container(run_dir: Path, uid: int) -> None:
+    """The container runs as the host user; as root (sudo) that is the project's owner."""
+    if os.getuid() == 0 and uid != 0:
+        os.chown(run_dir, uid, 0)
+
+
+def _run_driver(ctx: AppContext, client: DockerClient, *, needs_database: bool) -> int:
+    from python_on_whales.exceptions import DockerException
+
+    from breeze.stack.stack import compose_failure
+
+    command = ["python", f"{TOOLS_DIR}/driver.py"]
+    try:
+        for source, chunk in client.compose.run(
+            "airflow",
+            command,
+            tty=False,
+            remove=True,
+            stream=True,
+            dependencies=needs_database,
+            envs={"BREEZE_TESTS_SPEC": SPEC_FILE, "BREEZE_PROJECT_DIR": PROJECT_DIR},
+        ):
+            if source == "stderr" and not ctx.verbose:
+                chunk = _without_compose_progress(chunk)
+            if chunk:
+                os.write(1 if source == "stdout" else 2, chunk)
+    except DockerException as exc:
+        if exc.return_code in (125, 126, 127) or not _started(exc):
+            raise compose_failure(exc, "docker compose could not start the test stack.") from None
+        return exc.return_code
+    return 0
+
+
+_COMPOSE_PROGRESS = re.compile(
+    rb"^\s*(Network|Volume|Container) \S.* (Creating|Created|Starting|Started|Waiting|Healthy|Exited|Running|Recreate|Recreated)\s*$"
+)
+
+
+def _without_compose_progress(chunk: bytes) -> bytes:
+    """compose's own progress lines (network/volume/container created...) are noise here."""
+    lines = chunk.splitlines(keepends=True)
+    return b"".join(line for line in lines if not _COMPOSE_PROGRESS.match(line))
+
+
+def _started(exc: Exception) -> bool:
+    """compose failed before the driver ran (a dependency did not come up) or the driver failed."""
+    stderr = getattr(exc, "stderr", None)
+    text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr or "")
+    return "didn't complete successfully" not in text and "is unhealthy" not in text
+
+
+def _save_logs(client: DockerClient, run_dir: Path) -> None:
+    try:
+        text = str(client.compose.logs(timestamps=True))
+    except Exception as exc:  # the logs are a courtesy; the run's own result is what matters
+        text = f"(could not read the containers' logs: {exc})"
+    (run_dir / "containers.log").write_text(text)
+
+
+def _report(ctx: AppContext, summary: list[dict], run_dir: Path, root: Path, seconds: float) -> None:
+    ctx.console.print()
+    for entry in summary:
+        if entry.get("type") == "dag-run" and entry.get("dag_run", {}).get("tasks"):
+            ctx.console.print(results.dag_run_table(entry))
+    ctx.console.print(results.summary_table(summary))
+    for entry in summary:
+        if entry.get("exit_code") and entry.get("message"):
+            ctx.console.print(f"[red]{entry['type']}:[/] {entry['message']}")
+    code = results.exit_code(summary)
+    verdict = "[bold green]passed[/]" if code == 0 else f"[bold red]failed[/] (exit code {code})"
+    ctx.console.print(f"breeze tests {verdict} in {seconds:.0f} s; results in {run_dir.relative_to(root)}/")
