@@ -26,6 +26,8 @@ from breeze.stack.params import (
     DEFAULT_POSTGRES,
     MYSQL_VERSIONS,
     POSTGRES_VERSIONS,
+    Backend,
+    Executor,
     StackParams,
     check_stack,
     check_version,
@@ -87,10 +89,7 @@ def prepare(
     from breeze.stack.secrets import load_or_create
     from breeze.stack.settings import load_settings
 
-    backend = parse_backend(request.backend)
-    executor = parse_executor(request.executor)
-    postgres_version = check_version("--postgres-version", request.postgres_version, POSTGRES_VERSIONS)
-    mysql_version = check_version("--mysql-version", request.mysql_version, MYSQL_VERSIONS)
+    backend, executor, postgres_version, mysql_version = check_request(request)
     config = load_project(ctx.project_dir)
     if not (config.root / "dags").is_dir():
         raise ConfigError(
@@ -152,6 +151,16 @@ def prepare(
         params.profiles(components=components),
     )
     return params, client
+
+
+def check_request(request: StackRequest) -> tuple[Backend, Executor, str, str]:
+    """The options' values, checked before anything is created."""
+    return (
+        parse_backend(request.backend),
+        parse_executor(request.executor),
+        check_version("--postgres-version", request.postgres_version, POSTGRES_VERSIONS),
+        check_version("--mysql-version", request.mysql_version, MYSQL_VERSIONS),
+    )
 
 
 _NEEDED_EXTRAS = {"postgres": "postgres", "mysql": "mysql", "CeleryExecutor": "celery"}

@@ -30,8 +30,9 @@ SPEC_FILE = "/opt/breeze/spec.json"
 
 def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     from breeze.stack.params import compose_project_name
-    from breeze.stack.stack import StackError, prepare, stack_dir, take_down
+    from breeze.stack.stack import StackError, check_request, prepare, stack_dir, take_down
 
+    check_request(request.stack)
     config = load_project(ctx.project_dir)
     test_plan = plan(config, request)
     (python,) = select_pythons(config, [request.stack.python] if request.stack.python else None)
