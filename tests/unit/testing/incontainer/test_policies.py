@@ -117,3 +117,19 @@ def test_junit_round_trip(tmp_path: Path) -> None:
 
     assert junit.counts(report) == {"tests": 2, "failures": 1, "errors": 0, "skipped": 0}
     assert '<testcase name="load" classname="dag_run.etl"' in report.read_text()
+
+
+def test_junit_drops_terminal_colours_and_control_characters(tmp_path: Path) -> None:
+    report = tmp_path / "lint.xml"
+    junit.write(
+        report,
+        "lint",
+        [
+            junit.Case(
+                "hadolint", "lint", failure="\x1b[31mDL3008\x1b[0m warning\x07", output="\x1b[1mx\x1b[0m"
+            )
+        ],
+    )
+
+    assert junit.counts(report)["failures"] == 1
+    assert "DL3008 warning" in report.read_text() and "\x1b" not in report.read_text()
