@@ -72,8 +72,9 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, setup
+    from breeze.cli import dev, doctor, images, init, setup
 
+    init.register(app)
     images.register(app)
     dev.register(app)
     doctor.register(app)
