@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
+            if getattr(exc, "ctx", True) is None:
+                # Some usage errors (an option missing its value) come without the usage and the
+                # pointer to --help that the others print.
+                _error_console().print("Try 'breeze -h' for help.", markup=False)
             return int(exc.exit_code)
         import traceback
 
