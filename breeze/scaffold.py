@@ -55,7 +55,6 @@ def init(ctx: AppContext, request: InitRequest) -> int:
         "project_name": name,
         "airflow_version": request.airflow_version,
         "python_version": request.python,
-        "ruff_target": "py" + request.python.replace(".", ""),
     }
     templates = template_files()
     plan = plan_files(directory, list(templates), force=request.force)

@@ -73,13 +73,16 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, init, setup
+    from breeze.cli import dev, doctor, images, setup
 
-    init.register(app)
     images.register(app)
     dev.register(app)
     doctor.register(app)
     app.add_typer(setup.app, name="setup")
+
+    from breeze.cli import init
+
+    init.register(app)
 
 
 _register()

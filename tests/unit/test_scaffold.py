@@ -265,7 +265,7 @@ def test_a_read_only_directory_for_real(tmp_path: Path) -> None:
 def test_no_placeholder_is_left(generated: Path) -> None:
     for name in TEMPLATES:
         text = (generated / name).read_text()
-        for key in ("project_name", "airflow_version", "python_version", "ruff_target"):
+        for key in ("project_name", "airflow_version", "python_version"):
             assert "{{" + key + "}}" not in text, f"{name} still has {{{{{key}}}}}"
 
 
