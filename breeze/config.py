@@ -121,7 +121,11 @@ def find_project(start: Path) -> tuple[Path, Path, dict[str, Any]]:
             if isinstance(tool, dict) and "breeze" in tool:
                 section = tool["breeze"]
                 if not isinstance(section, dict):
-                    raise ConfigError(f"{pyproject}: [tool.breeze] must be a table.")
+                    raise ConfigError(
+                        f"{pyproject}: [tool.breeze] must be a table.",
+                        fix="Write the settings under [tool.breeze.project], [tool.breeze.airflow], ... "
+                        "(the sections of breeze.toml, prefixed with tool.breeze.).",
+                    )
                 return directory, pyproject, section
     raise ConfigError(
         f"No breeze project found in {start} or any folder above it.",
@@ -139,6 +143,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(
             f"{path} is not valid TOML: {exc}.", fix=f"Fix the syntax of {path.name} at the place named."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not valid TOML: it is not UTF-8 (byte {exc.start}).",
+            fix=f"Save {path.name} as UTF-8.",
         ) from None
     except OSError as exc:
         raise ConfigError(f"Cannot read {path}: {exc.strerror}.") from None
@@ -211,13 +220,27 @@ def _check_unknown(data: dict[str, Any], source: Path) -> None:
                 fix=f"Allowed sections: {', '.join(f'[{s}]' for s in _BY_SECTION)}.",
             )
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: [{section}] must be a table, got {values!r}.")
+            raise ConfigError(
+                f"{source}: [{section}] must be a table, got {values!r}.",
+                fix=f"Write the line `[{section}]` and its keys below it, one `key = value` a line.",
+            )
         for name in values:
             if name not in _BY_SECTION[section]:
                 raise ConfigError(
                     f"{source}: unknown key `{name}` in [{section}].",
                     fix=f"Allowed keys in [{section}]: {', '.join(_BY_SECTION[section])}.",
                 )
+
+
+# How each kind of value is written in TOML, for the fix of a value of the wrong type.
+_EXAMPLES = {
+    "str": '{key} = "..." (quoted)',
+    "list": '{key} = ["...", "..."] (a list of quoted strings)',
+    "int": "{key} = 1 (a whole number, no quotes)",
+    "float": "{key} = 2.0 (a number, no quotes)",
+    "bool": "{key} = true or {key} = false (no quotes)",
+    "table": '[{section}.{key}] followed by `name = "value"` lines',
+}
 
 
 @dataclass(frozen=True)
@@ -255,10 +278,16 @@ def _resolve(
                 "str": "a string", "list": "a list", "int": "an integer", "float": "a number",
                 "bool": "true or false", "table": "a table",
             }[key.kind]  # fmt: skip
-            raise ConfigError(f"{file}: {key.dotted} = {raw_value!r} must be {kind}.")
+            raise ConfigError(
+                f"{file}: {key.dotted} = {raw_value!r} must be {kind}.",
+                fix=f"Write it as {_EXAMPLES[key.kind].format(key=key.name, section=key.section)}.",
+            )
         if key.kind == "list":
             if not all(isinstance(item, str) for item in raw_value):
-                raise ConfigError(f"{file}: {key.dotted} = {raw_value!r} must be a list of strings.")
+                raise ConfigError(
+                    f"{file}: {key.dotted} = {raw_value!r} must be a list of strings.",
+                    fix=f"Quote every item: {_EXAMPLES['list'].format(key=key.name)}.",
+                )
             raw_value = tuple(raw_value)
         return Value(raw_value, source)
     return Value(key.default, f"default {key.dotted}")
@@ -301,7 +330,14 @@ def _file_in_project(value: Value, root: Path, *, must_exist: bool, what: str) -
 def read_apt_file(path: Path, source: str) -> tuple[str, ...]:
     """packages.txt convention: one Debian package per line, # comments and blank lines ignored."""
     packages: list[str] = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
+    try:
+        content = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Cannot read {path} ({source}): {exc}.",
+            fix="Keep it a UTF-8 text file with one Debian package name per line.",
+        ) from None
+    for number, line in enumerate(content.splitlines(), start=1):
         text = line.split("#", 1)[0].strip()
         for word in text.split():
             if not _APT_NAME.match(word):
@@ -396,7 +432,10 @@ def load_project(
     else:
         python_versions = tuple(_python(Value(v, versions_value.source)) for v in versions_value.value)
         if not python_versions:
-            raise versions_value.fail("must name at least one Python version")
+            raise versions_value.fail(
+                "must name at least one Python version",
+                f'List one or more, e.g. versions = ["{python_default}"], or drop the key for [python] default only.',
+            )
         if python_default not in python_versions:
             python_versions = (python_default, *python_versions)
     supported = airflow_pythons(airflow_version)
@@ -462,7 +501,10 @@ def load_project(
     for py, ref in dict(table.value).items():
         _python(Value(py, f"{table.source} key"))
         if not isinstance(ref, str) or not ref:
-            raise table.fail(f"the base image for {py} must be an image reference")
+            raise table.fail(
+                f"the base image for {py} must be an image reference",
+                f'Write e.g. "{py}" = "python:{py}-slim-bookworm".',
+            )
         base_images[py] = ref
     single = get("image", "base-image")
     base_image = str(single.value) if single.value else None
@@ -498,12 +540,17 @@ def load_project(
     index_url = str(index_value.value)
     if index_url:
         if not index_url.startswith(("http://", "https://")):
-            raise index_value.fail("not an http(s) URL")
+            raise index_value.fail(
+                "not an http(s) URL", "Use the index's https:// URL, e.g. https://pypi.org/simple."
+            )
         _no_credentials(index_value, index_url)
     extra_value = get("build", "extra-index-urls")
     for url in extra_value.value:
         if not url.startswith(("http://", "https://")):
-            raise extra_value.fail(f"{url!r} is not an http(s) URL")
+            raise extra_value.fail(
+                f"{url!r} is not an http(s) URL",
+                "Use the index's https:// URL, e.g. https://pypi.org/simple.",
+            )
         _no_credentials(extra_value, url)
 
     secrets_value = get("build", "secrets")
@@ -545,8 +592,10 @@ def _tests_config(get: Callable[[str, str], Value]) -> TestsConfig:
     folders = {}
     for name in ("folder", "results"):
         value = get("tests", name)
-        text = str(value.value).strip().strip("/")
-        if not text or text.startswith((".", "/")) or ".." in text.split("/"):
+        raw = str(value.value).strip()
+        text = raw.strip("/")
+        # An absolute path is outside the project even after its leading "/" is stripped.
+        if not text or raw.startswith("/") or text.startswith(".") or ".." in text.split("/"):
             raise value.fail("must be a folder inside the project", "Use a relative path such as tests.")
         folders[name] = text
     budget_value = get("dag-integrity", "parse-budget")

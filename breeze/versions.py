@@ -19,6 +19,9 @@ _AIRFLOW_PYTHONS_LATEST = ("3.10", "3.11", "3.12", "3.13")
 
 _AIRFLOW_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)((a|b|rc)\d+)?$")
 
+# The Debian mirror offline stand-ins are built from (`breeze setup offline-images --mirror`).
+DEFAULT_MIRROR = "http://deb.debian.org/debian"
+
 # Debian suites that provide each Python as their system python3 (for offline stand-ins).
 DEBIAN_PYTHON_SUITES: dict[str, str] = {"3.11": "bookworm", "3.13": "trixie"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -80,16 +81,23 @@ def _register() -> None:
     doctor.register(app)
     app.add_typer(setup.app, name="setup")
 
+    from breeze.cli import init
+
+    init.register(app)
+
 
 _register()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
+    from breeze.completion import COMPLETE_VAR
     from breeze.errors import BreezeError
 
     args = sys.argv[1:] if argv is None else argv
     verbose = "--verbose" in args or "-v" in args
+    if os.environ.get(COMPLETE_VAR):
+        return _complete(args)
     try:
         result = app(args=args, prog_name="breeze", standalone_mode=False)
     except BreezeError as exc:
@@ -108,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()
+            if getattr(exc, "ctx", True) is None:
+                # Some usage errors (an option missing its value) come without the usage and the
+                # pointer to --help that the others print.
+                _error_console().print("Try 'breeze -h' for help.", markup=False)
             return int(exc.exit_code)
         import traceback
 
@@ -124,6 +136,32 @@ def main(argv: list[str] | None = None) -> int:
         # Typer turns Ctrl-C into an exit code of 130 before it reaches us.
         _error_console().print("[red]Interrupted.[/]")
     return result if isinstance(result, int) else 0
+
+
+def _complete(args: list[str]) -> int:
+    """Answer the shell's tab-completion request (the script `breeze setup autocomplete` installs).
+
+    Typer builds a pydantic TypeAdapter for each option it processes, even an unset one, and
+    importing pydantic alone takes longer than the rest of a completion (bench/bench_completion.py).
+    Completion parses resiliently and uses no option value (breeze has no completion callback
+    reading ctx.params), so values are left as typed while it runs; the eager --version and --help
+    callbacks, which must not fire while completing, do not run either.
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    saved = TyperOption.process_value, TyperArgument.process_value
+    TyperOption.process_value = TyperArgument.process_value = _as_typed  # type: ignore[method-assign,assignment]
+    try:
+        app(args=args, prog_name="breeze", standalone_mode=False)
+    except SystemExit as exit_:  # click ends every completion request with sys.exit
+        return exit_.code if isinstance(exit_.code, int) else 0
+    finally:
+        TyperOption.process_value, TyperArgument.process_value = saved  # type: ignore[method-assign]
+    return 0
+
+
+def _as_typed(_param: object, _ctx: object, value: object) -> object:
+    return value
 
 
 def _error_console():  # type: ignore[no-untyped-def]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-# A light module (dataclasses and constants at import time): the option default lives in one place.
-from breeze.offline.images import DEFAULT_MIRROR
+# Constants only: this module is imported for every command and every tab completion.
+from breeze.versions import DEFAULT_MIRROR
 
 app = typer.Typer(help="Set up this machine for breeze.", no_args_is_help=True)
 

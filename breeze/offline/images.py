@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from breeze.errors import BreezeError, BuildError, ConfigError
-from breeze.versions import DEBIAN_PYTHON_SUITES
+from breeze.versions import DEBIAN_PYTHON_SUITES, DEFAULT_MIRROR
 
 if TYPE_CHECKING:
     from breeze.context import AppContext
     from breeze.offline.rootfs import Tool
 
-DEFAULT_MIRROR = "http://deb.debian.org/debian"
 REPOSITORY = "breeze-offline"
 LABELS: dict[str, str] = {"dev.breeze.managed": "true", "dev.breeze.offline": "true"}
 OFFLINE_LABEL = "dev.breeze.offline"

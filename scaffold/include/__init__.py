@@ -1,0 +1,1 @@
+"""Code shared by the DAGs, imported as ``include.<module>`` (the project root is on PYTHONPATH)."""

@@ -1,0 +1,202 @@
+"""A catalogue of bad input: each runs the real CLI (``main(argv)``) against a small project and
+must fail before the engine is needed, with an exit code, a message that names the problem, a fix,
+and no traceback. (The autouse guard fails any case that reaches docker.)
+
+Each row: argv (``{root}`` is the project, ``{tmp}`` the test's temp dir), the breeze.toml text
+(None: the minimal project; text without [project] gets the minimal [project] prepended), extra
+env vars, the exit code, a substring of the message, and extra files to write into the project.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Breeze = Callable[..., tuple[int, str, str]]
+
+OLD_AIRFLOW = '[airflow]\nversion = "2.10.5"\n'
+SETTINGS = "breeze-settings.yaml"
+
+
+def case(
+    argv: str,
+    toml: str | None,
+    env: dict[str, str] | None,
+    code: int,
+    message: str,
+    files: dict[str, str | bytes] | None = None,
+) -> object:
+    return pytest.param(argv, toml, env or {}, code, message, files or {}, id=f"{argv} | {message}"[:90])
+
+
+# One row per line, so the table reads as a table.
+# fmt: off
+CASES = [
+    # -- global options, commands and usage -----------------------------------------------------
+    case("--answer maybe build-image", None, None, 2, "--answer 'maybe' is not an answer"),
+    case("build-image", None, {"BREEZE_ANSWER": "perhaps"}, 2, "--answer 'perhaps' is not an answer"),
+    case("--bogus build-image", None, None, 2, "No such option: --bogus"),
+    case("no-such-command", None, None, 2, "No such command 'no-such-command'"),
+    case("build-image --bogus", None, None, 2, "No such option: --bogus"),
+    case("build-image --python", None, None, 2, "requires an argument"),
+    case("--project {root}/breeze.toml build-image", None, None, 2, "is a file"),
+    case("--project {tmp}/missing build-image", None, None, 2, "does not exist"),
+    case("--project {tmp}/empty build-image", None, None, 2, "No breeze project found"),
+    case("build-image", None, {"BREEZE_PROJECT": "{tmp}/empty"}, 2, "No breeze project found"),
+    # -- build-image / verify-image options -----------------------------------------------------
+    case("build-image --python 3.7", None, None, 2, "--python = '3.7': unknown Python version"),
+    case("build-image --python 3.11,banana", None, None, 2, "'banana': unknown Python version"),
+    case("build-image --python 3.13", OLD_AIRFLOW, None, 2, "does not support Python 3.13"),
+    case("build-image --airflow-version latest", None, None, 2, "not an Airflow release version"),
+    case("build-image --airflow-version 1.10.15", None, None, 2, "breeze supports Airflow 2.9 and later"),
+    case("build-image --extras Postgres!", None, None, 2, "'Postgres!' is not an extra name"),
+    case("build-image --airflow-uid 0", None, None, 2, "out of range"),
+    case("build-image --airflow-uid abc", None, None, 2, "Invalid value for '--airflow-uid'"),
+    case("build-image --airflow-home relative/home", None, None, 2, "must be an absolute path"),
+    case("build-image --constraints missing.txt", None, None, 2, "neither `none`, `official`"),
+    case("build-image --secret token", None, None, 2, "--secret = 'token': not a build secret"),
+    case("build-image --apt Bad_Pkg", None, None, 2, "'Bad_Pkg' is not a Debian package name"),
+    case("build-image --ca-bundle {tmp}/missing.pem", None, None, 2, "the CA bundle file does not exist"),
+    case("verify-image --db-wait-seconds 0", None, None, 2, "Invalid value for '--db-wait-seconds'"),
+    # -- shell / start-airflow options ----------------------------------------------------------
+    case("start-airflow --backend oracle", None, None, 2, "--backend 'oracle' is not a backend"),
+    case("shell --executor Kubernetes", None, None, 2, "--executor 'Kubernetes' is not an executor"),
+    case("shell --postgres-version 9", None, None, 2, "--postgres-version '9' is not supported"),
+    case("start-airflow --mysql-version 5.7", None, None, 2, "--mysql-version '5.7' is not supported"),
+    case("start-airflow --executor celery", None, None, 2, "CeleryExecutor cannot use SQLite"),
+    case("start-airflow --backend postgres", None, None, 2, "needs Airflow's `postgres` extra"),
+    case("shell --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
+    case("start-airflow --api-port http", None, None, 2, "Invalid value for '--api-port'"),
+    case("start-airflow --wait 5", None, None, 2, "Invalid value for '--wait'"),
+    case("--project {root}/nodags shell", None, None, 2, "has no dags/ folder", {"nodags/breeze.toml": ""}),
+    # -- setup and init -------------------------------------------------------------------------
+    case("setup autocomplete --shell tcsh", None, None, 2, "cannot install completion for the shell 'tcsh'"),
+    case("setup autocomplete", None, {"SHELL": "/bin/tcsh"}, 2, "Cannot tell the shell from $SHELL"),
+    case("setup offline-images --mirror ftp://mirror", None, None, 2, "ftp://mirror"),
+    case("setup offline-images --python 3.12", None, None, 2, "3.12"),
+    case("init {tmp}/new --name 'Bad Name'", None, None, 2, "--name 'Bad Name' is not a valid project name"),
+    case("init {tmp}/new --name a--b", None, None, 2, "--name 'a--b' is not a valid project name"),
+    case("init {root}/breeze.toml", None, None, 2, "is a file, not a directory"),
+    case("init a b", None, None, 2, "Got unexpected extra argument(s) (b)"),
+    # -- breeze.toml: the file itself -----------------------------------------------------------
+    case("build-image", "[project\nname = 'x'\n", None, 2, "is not valid TOML"),
+    case("build-image", None, None, 2, "is not UTF-8", {"breeze.toml": b"[project]\nname = '\xff'\n"}),
+    case("build-image", "[projet]\nname = 'x'\n", None, 2, "unknown section [projet]"),
+    case("build-image", None, None, 2, "[tests] must be a table", {"breeze.toml": "tests = 1\n"}),
+    case("--project {root}/lib build-image", None, None, 2, "[tool.breeze] must be a table", {"lib/pyproject.toml": '[tool]\nbreeze = "yes"\n'}),
+    # -- [project] ------------------------------------------------------------------------------
+    case("build-image", '[project]\nnmae = "x"\n', None, 2, "unknown key `nmae` in [project]"),
+    case("build-image", '[project]\nname = "Bad Name"\n', None, 2, "not a valid project name"),
+    case("build-image", '[project]\nversion = "1.0 beta"\n', None, 2, "not usable in an image tag"),
+    # -- [airflow] and [python] -----------------------------------------------------------------
+    case("build-image", '[airflow]\nversion = "3.3"\n', None, 2, "not an Airflow release version"),
+    case("build-image", '[airflow]\nextras = "postgres"\n', None, 2, "must be a list"),
+    case("build-image", "[airflow]\nextras = [1]\n", None, 2, "must be a list of strings"),
+    case("build-image", '[airflow]\nconstraints = "nope.txt"\n', None, 2, "neither `none`, `official`"),
+    case("build-image", "[python]\ndefault = 3.11\n", None, 2, "[python] default = 3.11 must be a string"),
+    case("build-image", "[python]\nversions = []\n", None, 2, "must name at least one Python version"),
+    case("build-image", None, {"BREEZE_PYTHON": "3.7"}, 2, "BREEZE_PYTHON = '3.7': unknown Python version"),
+    # -- [dependencies], requirements.txt and packages.txt ---------------------------------------
+    case("build-image", '[dependencies]\nrequirements = "reqs/missing.txt"\n', None, 2, "the requirements file"),
+    case("build-image", None, {"BREEZE_REQUIREMENTS": "nope.txt"}, 2, "the requirements file"),
+    case("build-image", None, None, 2, "'Bad_Pkg' is not a Debian package name", {"packages.txt": "jq\nBad_Pkg\n"}),
+    case("build-image", None, None, 2, "packages.txt", {"packages.txt": b"jq\n\xff\xfe\n"}),
+    case("build-image", '[dependencies]\npackages = "apt.txt"\n', None, 2, "apt package list"),
+    case("build-image", '[dependencies]\napt = ["jq", "Bad Pkg"]\n', None, 2, "is not a Debian package name"),
+    # -- [image] --------------------------------------------------------------------------------
+    case("build-image", '[image]\nname = "Bad/Name"\n', None, 2, "not a valid image name"),
+    case("build-image", "[image]\nairflow-uid = true\n", None, 2, "must be an integer"),
+    case("build-image", None, {"BREEZE_AIRFLOW_UID": "abc"}, 2, "BREEZE_AIRFLOW_UID = 'abc': not an integer"),
+    case("build-image", '[image]\nfolders = ["dags", "../x"]\n', None, 2, "is not a top-level folder name"),
+    case("build-image", '[image]\nshared-code = "lib"\n', None, 2, "is not one of the folders"),
+    case("build-image", '[image.base-images]\n"3.7" = "python:3.7"\n', None, 2, "unknown Python version"),
+    case("build-image", '[image.base-images]\n"3.11" = ""\n', None, 2, "must be an image reference"),
+    case("build-image", '[image]\ndockerfile = "Dockerfile.missing"\n', None, 2, "the Dockerfile"),
+    # -- [build] --------------------------------------------------------------------------------
+    case("build-image", '[build]\nindex-url = "ftp://pypi"\n', None, 2, "not an http(s) URL"),
+    case("build-image", '[build]\nextra-index-urls = ["pypi.example"]\n', None, 2, "is not an http(s) URL"),
+    case("build-image", '[build]\nindex-url = "https://u:p@pypi.example/simple"\n', None, 2, "holds credentials"),
+    case("build-image", '[build]\nsecrets = ["x"]\n', None, 2, "not a build secret"),
+    case("build-image", '[build]\nca-bundle = "missing.pem"\n', None, 2, "the CA bundle file does not exist"),
+    # -- [tests], [dag-integrity], [lint] -------------------------------------------------------
+    case("build-image", '[tests]\nfolder = "../outside"\n', None, 2, "must be a folder inside the project"),
+    case("build-image", '[tests]\nresults = "/tmp/results"\n', None, 2, "must be a folder inside the project"),
+    case("build-image", None, {"BREEZE_TESTS_FOLDER": "."}, 2, "must be a folder inside the project"),
+    case("build-image", "[dag-integrity]\nparse-budget = 0\n", None, 2, "out of range"),
+    case("build-image", '[dag-integrity]\nparse-budget = "fast"\n', None, 2, "must be a number"),
+    case("build-image", None, {"BREEZE_PARSE_BUDGET": "soon"}, 2, "not a number of seconds"),
+    case("build-image", "[dag-integrity]\nmin-retries = 500\n", None, 2, "out of range"),
+    case("build-image", "[dag-integrity]\nmin-retries = 1.5\n", None, 2, "must be an integer"),
+    case("build-image", '[dag-integrity]\nrequire-tags = "yes"\n', None, 2, "must be true or false"),
+    case("build-image", '[dag-integrity]\nowners = "data-eng"\n', None, 2, "must be a list"),
+    case("build-image", '[dag-integrity]\nowner = ["data-eng"]\n', None, 2, "unknown key `owner` in [dag-integrity]"),
+    case("build-image", '[lint]\nchecks = ["black"]\n', None, 2, "'black' is not a lint check"),
+    case("build-image", None, {"BREEZE_LINT_CHECKS": "ruff,pylint"}, 2, "'pylint' is not a lint check"),
+    # -- breeze-settings.yaml (read by shell/start-airflow before the engine) --------------------
+    case("shell", None, None, 2, "not valid YAML", {SETTINGS: "connections:\n  db: {type: postgres\n"}),
+    case("shell", None, None, 2, "unknown top-level key 'connection'", {SETTINGS: "connection: {}\n"}),
+    case("shell", None, None, 2, "has no `type`", {SETTINGS: "connections:\n  db: {host: x}\n"}),
+    case("start-airflow", None, None, 2, "holds a literal password", {SETTINGS: "connections:\n  db: {type: postgres, password: hunter2}\n"}),
+    case("shell", None, None, 2, "needs ${DB_PASSWORD}, which is not set", {SETTINGS: "connections:\n  db: {type: postgres, password: ${DB_PASSWORD}}\n"}),
+    case("shell", None, None, 2, "not a KEY=VALUE line", {SETTINGS: "variables:\n  api_token: ${API_TOKEN}\n", ".env": "API_TOKEN\n"}),
+    case("shell", None, None, 2, "is not a slot count", {SETTINGS: "pools:\n  etl: {slots: -5}\n"}),
+    case("shell", None, None, 2, "is not a usable conn_id", {SETTINGS: "connections:\n  my-db: {type: http}\n"}),
+]
+# fmt: on
+
+
+@pytest.fixture
+def run_bad(
+    breeze: Breeze, project: Path, project_toml: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[int, str, str]]:
+    def run(
+        argv: str, toml: str | None, env: dict[str, str], files: dict[str, str | bytes]
+    ) -> tuple[int, str, str]:
+        tmp = project.parent
+        (tmp / "empty").mkdir(exist_ok=True)
+
+        def fill(text: str) -> str:
+            return text.replace("{root}", str(project)).replace("{tmp}", str(tmp))
+
+        if toml is not None:
+            project_toml(toml)
+        for name, content in files.items():
+            path = project / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        for key, value in env.items():
+            monkeypatch.setenv(key, fill(value))
+        monkeypatch.chdir(project)
+        return breeze(*(fill(arg) for arg in shlex.split(argv)))
+
+    return run
+
+
+@pytest.mark.parametrize(("argv", "toml", "env", "code", "message", "files"), CASES)
+def test_bad_input_is_named_with_a_fix(
+    run_bad: Callable[..., tuple[int, str, str]],
+    argv: str,
+    toml: str | None,
+    env: dict[str, str],
+    code: int,
+    message: str,
+    files: dict[str, str | bytes],
+) -> None:
+    exit_code, out, err = run_bad(argv, toml, env, files)
+    output = out + err
+
+    assert exit_code == code, output
+    assert message in output
+    assert "Traceback" not in output and "internal error" not in output
+    # breeze's own errors end with a "Fix:" line; click's usage errors point at --help.
+    assert "Fix: " in err or ("Try 'breeze" in err and "-h' for help." in err), err
+
+
+def test_the_catalogue_is_big_enough() -> None:
+    assert len(CASES) >= 40
