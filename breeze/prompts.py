@@ -32,7 +32,7 @@ def confirm(ctx: AppContext, question: str, *, default: bool, timeout: float | N
 
     try:
         result = asyncio.run(asyncio.wait_for(ask(), timeout))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         ctx.console.print(f"No answer within {timeout:.0f} s: {'yes' if default else 'no'}.")
         return default
     return default if result is None else bool(result)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -143,7 +143,7 @@ def oci_labels(
     spec: ImageSpec, git: GitInfo | None, fingerprint: str, now: datetime | None = None
 ) -> dict[str, str]:
     config = spec.config
-    created = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     labels = {
         "org.opencontainers.image.title": f"{config.name} ({spec.kind})",
         "org.opencontainers.image.version": config.version,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -163,7 +163,7 @@ def test_base_image_option_applies_to_a_requested_python(project: Path) -> None:
 
 
 # -- OCI labels -------------------------------------------------------------------------------------
-NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_labels_with_git(project: Path) -> None:
