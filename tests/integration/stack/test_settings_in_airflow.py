@@ -4,6 +4,7 @@ environment lookup, secrets from .env, inside the CI image via `breeze shell -c`
 from __future__ import annotations
 
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -52,11 +53,13 @@ def test_connections_and_variables_reach_airflow(tmp_path: Path, capfd: pytest.C
         toml.read_text().replace('name = "breeze-example"', f'name = "breeze-set-{uuid.uuid4().hex[:6]}"')
     )
     script = CHECK.replace("'", "'\"'\"'")
-    code = main(["--project", str(project), "shell", "-c", f"python -c '{script}'"])
-    out = capfd.readouterr()
-    assert code == 0, out.out + out.err
-    assert "settings-ok" in out.out
-    _forget(project)
+    try:
+        code = main(["--project", str(project), "shell", "-c", f"python -c '{script}'"])
+        out = capfd.readouterr()
+        assert code == 0, out.out + out.err
+        assert "settings-ok" in out.out
+    finally:
+        _forget(project)
 
 
 def _forget(project: Path) -> None:
@@ -66,5 +69,14 @@ def _forget(project: Path) -> None:
     from breeze.stack.secrets import load_or_create
     from breeze.stack.stack import stack_dir
 
-    shutil.rmtree(stack_dir(compose_project_name(load_project(project))), ignore_errors=True)
+    config = load_project(project)
+    main(["--project", str(project), "--answer", "yes", "down", "--volumes"])
+    images = subprocess.run(
+        ["docker", "image", "ls", "-q", "--filter", f"reference={config.image_name}*"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    if images:
+        subprocess.run(["docker", "image", "rm", "-f", *images], capture_output=True)
+    shutil.rmtree(stack_dir(compose_project_name(config)), ignore_errors=True)
     shutil.rmtree(load_or_create(project).path.parent, ignore_errors=True)
