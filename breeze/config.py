@@ -655,3 +655,14 @@ def select_pythons(
                 fix=f"Airflow {config.airflow_version} supports Python {', '.join(supported)}.",
             )
     return tuple(dict.fromkeys(chosen))
+
+
+def select_python(config: ProjectConfig, requested: str | None, source: str = "--python") -> str:
+    """One Python flavour for a container run (shell, stacks, tests); the default when not given."""
+    chosen = select_pythons(config, [requested] if requested else None, source)
+    if len(chosen) != 1:
+        raise ConfigError(
+            f"{source} {requested!r} names {len(chosen)} Python versions; this command runs one.",
+            fix=f"Pass one, e.g. {source} {chosen[0]} (run the command once per version).",
+        )
+    return chosen[0]

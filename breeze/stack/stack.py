@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from breeze.config import ProjectConfig, load_project, select_pythons
+from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
 from breeze.errors import BreezeError, ConfigError
 from breeze.paths import cache_dir
@@ -98,7 +98,7 @@ def prepare(
         )
     check_stack(config, backend, executor)
     _check_extras(config, backend, executor)
-    (python,) = select_pythons(config, [request.python] if request.python else None)
+    python = select_python(config, request.python)
     settings = load_settings(config.root)
     for warning in settings.warnings:
         ctx.console.print(f"[yellow]Warning:[/] {warning}")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from breeze.config import load_project, select_pythons
+from breeze.config import load_project, select_python
 from breeze.context import AppContext
 from breeze.testing import results
 from breeze.testing.params import TestPlan, TestsRequest, plan
@@ -35,7 +35,7 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     check_request(request.stack)
     config = load_project(ctx.project_dir)
     test_plan = plan(config, request)
-    (python,) = select_pythons(config, [request.stack.python] if request.stack.python else None)
+    python = select_python(config, request.stack.python)
     backend = request.stack.backend if test_plan.needs_database else "none"
     run_id, run_dir = results.new_run_dir(config, backend, python)
     mounts = (

@@ -591,3 +591,15 @@ def test_bad_tests_settings(
     project_toml(text)
 
     assert message in str(config_error(project, env={}))
+
+
+def test_one_python_for_a_container_run(project: Path) -> None:
+    from breeze.config import select_python
+
+    config = load_project(project, env={})
+
+    assert select_python(config, None) == config.python_default
+    assert select_python(config, "3.12") == "3.12"
+    with pytest.raises(ConfigError) as info:
+        select_python(config, "3.11,3.12")
+    assert "--python '3.11,3.12' names 2 Python versions; this command runs one." in info.value.message

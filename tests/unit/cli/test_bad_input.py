@@ -69,6 +69,7 @@ CASES = [
     case("start-airflow --executor celery", None, None, 2, "CeleryExecutor cannot use SQLite"),
     case("start-airflow --backend postgres", None, None, 2, "needs Airflow's `postgres` extra"),
     case("shell --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
+    case("shell --python 3.11,3.12", None, None, 2, "names 2 Python versions; this command runs one"),
     case("start-airflow --api-port http", None, None, 2, "Invalid value for '--api-port'"),
     case("start-airflow --wait 5", None, None, 2, "Invalid value for '--wait'"),
     case("--project {root}/nodags shell", None, None, 2, "has no dags/ folder", {"nodags/breeze.toml": ""}),
@@ -144,6 +145,20 @@ CASES = [
     case("shell", None, None, 2, "not a KEY=VALUE line", {SETTINGS: "variables:\n  api_token: ${API_TOKEN}\n", ".env": "API_TOKEN\n"}),
     case("shell", None, None, 2, "is not a slot count", {SETTINGS: "pools:\n  etl: {slots: -5}\n"}),
     case("shell", None, None, 2, "is not a usable conn_id", {SETTINGS: "connections:\n  my-db: {type: http}\n"}),
+    # -- breeze tests / static-checks -------------------------------------------------------------
+    case("tests --type integration", None, None, 2, "--type 'integration' is not a test type"),
+    case("tests --type dag-run", None, None, 2, "--type dag-run needs the DAG to run"),
+    case("tests --dag-run etl --conf {day:1}", None, None, 2, "--conf is not valid JSON"),
+    case("tests --dag-run etl --conf [1]", None, None, 2, "--conf must be a JSON object, got list"),
+    case("tests --dag-run etl --expect load", None, None, 2, "--expect 'load' is not TASK=STATE"),
+    case("tests --dag-run etl --expect load=gone", None, None, 2, "'gone' is not a task state"),
+    case("tests --dag-run 'bad id'", None, None, 2, "--dag-run 'bad id' is not a DAG id"),
+    case("tests --conf {}", None, None, 2, "--conf and --expect belong to a DAG run"),
+    case("tests", None, None, 2, "The tests folder tests/ does not exist in"),
+    case("tests --type lint -- -x", None, None, 2, "pytest arguments (-x) are only for the unit tests"),
+    case("tests --dag-integrity --backend oracle", None, None, 2, "--backend 'oracle' is not a backend"),
+    case("tests --dag-integrity --python 3.11,3.12", None, None, 2, "names 2 Python versions"),
+    case("static-checks --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
 ]
 # fmt: on
 
