@@ -30,7 +30,7 @@ SPEC_FILE = "/opt/breeze/spec.json"
 
 def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     from breeze.stack.params import compose_project_name
-    from breeze.stack.stack import StackError, check_request, prepare, stack_dir, take_down
+    from breeze.stack.stack import StackError, check_request, prepare, stack_dir
 
     check_request(request.stack)
     config = load_project(ctx.project_dir)
@@ -68,7 +68,7 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
         summary = results.read_summary(run_dir)
         if code is None or code != 0 or not summary:
             _save_logs(client, run_dir)
-        take_down(client, volumes=True)  # a test stack is disposable: its database goes too
+        _dispose(ctx, client, params.project_name)
         shutil.rmtree(params.stack_dir, ignore_errors=True)
         results.point_latest(run_dir)
     if ctx.dry_run:
@@ -143,6 +143,28 @@ def _started(exc: Exception) -> bool:
     stderr = getattr(exc, "stderr", None)
     text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr or "")
     return "didn't complete successfully" not in text and "is unhealthy" not in text
+
+
+def _dispose(ctx: AppContext, client: DockerClient, project_name: str) -> None:
+    """A test stack is disposable: containers, network and volumes (its database too) all go.
+
+    On Ctrl-C the `compose run` container may still be stopping when `compose down` runs, which
+    then cannot remove the network and the volumes it uses: remove it by label and go again."""
+    from python_on_whales.exceptions import DockerException
+
+    from breeze.stack.stack import take_down
+
+    take_down(client, volumes=True)
+    if ctx.dry_run:
+        return
+    try:
+        left = ctx.engine.containers(f"com.docker.compose.project={project_name}")
+        for container in left:
+            ctx.engine.remove("container", container.id)
+    except DockerException:
+        return
+    if left:
+        take_down(client, volumes=True)
 
 
 def _save_logs(client: DockerClient, run_dir: Path) -> None:
