@@ -185,3 +185,28 @@ def test_airflow2_webserver_runs_a_dag_and_down_cleans_up(
     capsys.readouterr()
     assert main(["--project", str(project), "--answer", "yes", "down", "--volumes"]) == 0
     assert containers(name) == []
+
+
+# --------------------------------------------------------------------------------------------
+# breeze tests on Airflow 2: its DagBag, its dag.test(), its task states
+# --------------------------------------------------------------------------------------------
+
+
+def test_breeze_tests_on_airflow2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "tests").mkdir()
+    (project / "tests" / "test_hello.py").write_text(
+        "from airflow.models.dagbag import DagBag\n\n\n"
+        "def test_hello_dag_loads():\n"
+        "    assert DagBag(dag_folder='dags', include_examples=False).dags\n"
+    )
+    code = main(["--project", str(project), "tests", "--type", "unit,dag-integrity", "--dag-run", DAG_ID])
+    err = capsys.readouterr().err
+
+    assert code == 0, err[-3000:]
+    run_dir = (project / "test-results" / "latest").resolve()
+    summary = {entry["type"]: entry for entry in json.loads((run_dir / "summary.json").read_text())}
+    assert [summary[kind]["exit_code"] for kind in ("dag-integrity", "unit", "dag-run")] == [0, 0, 0]
+    assert (summary["unit"]["tests"], summary["dag-integrity"]["tests"]) == (1, 1)
+    assert summary["dag-run"]["dag_run"]["tasks"] == [
+        {"task": "hello", "state": "success", "expected": "success", "ok": True, "error": None}
+    ]
