@@ -173,6 +173,8 @@ def main() -> int:
                 "message": f"breeze's {kind} runner failed ({exc}); this is a bug in breeze",
             }
         result.update(type=kind, seconds=round(time.monotonic() - started, 2), log=f"{kind}.log")
+        # Which database Airflow used (the URL's scheme only: never its credentials).
+        result["database"] = os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "").split(":", 1)[0]
         summary.append(result)
         (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2))
     return next((r["exit_code"] for r in summary if r["exit_code"]), 0)

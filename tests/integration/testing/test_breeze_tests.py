@@ -149,6 +149,7 @@ def test_examples_pass_every_type(project: Path, capfd: pytest.CaptureFixture[st
     results = summary(run_dir)
     assert list(results) == ["lint", "dag-integrity", "unit", "dag-run"]
     assert all(entry["exit_code"] == 0 for entry in results.values()), results
+    assert results["unit"]["database"] == "sqlite"
     unit = cases(run_dir / "unit.xml")
     assert len(unit) == results["unit"]["tests"] >= 18 and all(unit.values())
     assert "test_no_import_errors" in unit
@@ -168,12 +169,11 @@ def test_examples_pass_every_type(project: Path, capfd: pytest.CaptureFixture[st
     assert leftovers(project) == []
 
 
-def test_unit_tests_on_postgres_with_pytest_arguments(
-    project: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
+def test_postgres_unit_tests_and_a_dag_run(project: Path, capfd: pytest.CaptureFixture[str]) -> None:
     code = breeze_tests(
-        project, "--backend", "postgres", "--postgres-version", "15", "--", "-k", "config_loader"
-    )
+        project, "--backend", "postgres", "--postgres-version", "15", "--type", "unit", "--dag-run", "example_classic",
+        "--", "-k", "config_loader",
+    )  # fmt: skip
     _out, err = capfd.readouterr()
 
     assert code == 0, err[-3000:]
@@ -182,6 +182,9 @@ def test_unit_tests_on_postgres_with_pytest_arguments(
     unit = cases(run_dir / "unit.xml")
     assert unit and all(unit.values())
     assert all("test_dags" not in name for name in unit)  # -k reached pytest
+    tasks = cases(run_dir / "dag-run.xml")
+    assert tasks and all(tasks.values())
+    assert {entry["database"] for entry in summary(run_dir).values()} == {"postgresql+psycopg2"}
     assert leftovers(project) == []
 
 
