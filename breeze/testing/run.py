@@ -66,11 +66,14 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
         code = _run_driver(ctx, client, needs_database=test_plan.needs_database)
     finally:
         summary = results.read_summary(run_dir)
-        if code is None or code != 0 or not summary:
+        if not ctx.dry_run and (code != 0 or not summary):
             _save_logs(client, run_dir)
         _dispose(ctx, client, params.project_name)
         shutil.rmtree(params.stack_dir, ignore_errors=True)
-        results.point_latest(run_dir)
+        if ctx.dry_run:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            results.point_latest(run_dir)
     if ctx.dry_run:
         return 0
     if not summary:

@@ -352,3 +352,18 @@ def test_ctrl_c_leaves_nothing_behind(project: Path) -> None:
     assert process.returncode == 130, output
     assert "Traceback" not in output
     assert leftovers(project) == []
+
+
+def test_dry_run_prints_the_commands_and_leaves_nothing(
+    project: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    results = project / "test-results"
+    before = set(results.iterdir()) if results.is_dir() else set()
+
+    code = main(["--project", str(project), "--dry-run", "tests", "--type", "all"])
+    out = capfd.readouterr().out  # a dry run prints the commands on stdout, ready for a shell
+
+    assert code == 0
+    assert "BREEZE_TESTS_SPEC" in out and "driver.py" in out and "down --remove-orphans --volumes" in out
+    assert set(results.iterdir()) == before or set(results.iterdir()) - before == {results / ".gitignore"}
+    assert leftovers(project) == []
