@@ -175,7 +175,7 @@ def _save_logs(client: DockerClient, run_dir: Path) -> None:
         text = str(client.compose.logs(timestamps=True))
     except Exception as exc:  # the logs are a courtesy; the run's own result is what matters
         text = f"(could not read the containers' logs: {exc})"
-    (run_dir / "containers.log").write_text(text)
+    (run_dir / "containers.log").write_text(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text))
 
 
 def _report(ctx: AppContext, summary: list[dict], run_dir: Path, root: Path, seconds: float) -> None:
