@@ -58,24 +58,30 @@ def violations(dag: Any, policies: dict[str, Any]) -> list[str]:
     return problems
 
 
+_MISSING = (
+    # (how Airflow says it, what it is, the settings section, the environment prefix)
+    (
+        r"Variable:? `?'?([A-Za-z0-9_.-]+)`?'? (?:does not exist|not found)",
+        "Variable",
+        "variables",
+        "AIRFLOW_VAR_",
+    ),
+    (r"conn_id `?'?([A-Za-z0-9_.-]+)`?'? isn't defined", "Connection", "connections", "AIRFLOW_CONN_"),
+)
+
+
 def missing_setting_hint(error: str) -> str | None:
     """Name the variable or connection a DAG needs at parse time when the error says it is missing."""
     import re
 
-    variable = re.search(r"Variable:? `?'?([A-Za-z0-9_.-]+)`?'? (?:does not exist|not found)", error)
-    if variable:
-        name = variable.group(1)
-        return (
-            f"Variable {name!r} is not defined: add it under `variables:` in breeze-settings.yaml "
-            f"(or set AIRFLOW_VAR_{name.upper()} in the environment)."
-        )
-    connection = re.search(r"conn_id `?'?([A-Za-z0-9_.-]+)`?'? isn't defined", error)
-    if connection:
-        name = connection.group(1)
-        return (
-            f"Connection {name!r} is not defined: add it under `connections:` in breeze-settings.yaml "
-            f"(or set AIRFLOW_CONN_{name.upper()} in the environment)."
-        )
+    for pattern, kind, section, prefix in _MISSING:
+        found = re.search(pattern, error)
+        if found:
+            name = found.group(1)
+            return (
+                f"{kind} {name!r} is not defined: add it under `{section}:` in breeze-settings.yaml "
+                f"(or set {prefix}{name.upper()} in the environment)."
+            )
     return None
 
 
