@@ -25,7 +25,13 @@ def register(app: typer.Typer) -> None:
     app.command("down")(down)
 
 
-def _stack_request(**values: object):  # type: ignore[no-untyped-def]
+def passthrough_args(ctx: typer.Context) -> tuple[str, ...]:
+    """What follows the options (after an optional `--`), handed on as it is."""
+    extra = tuple(ctx.args)
+    return extra[1:] if extra and extra[0] == "--" else extra
+
+
+def stack_request(**values: object):  # type: ignore[no-untyped-def]
     from breeze.stack.stack import StackRequest
 
     return StackRequest(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
@@ -46,12 +52,10 @@ def shell(
     from breeze.stack.stack import ShellRequest
     from breeze.stack.stack import shell as run_shell
 
-    extra = tuple(ctx.args)
-    if extra and extra[0] == "--":
-        extra = extra[1:]
+    extra = passthrough_args(ctx)
     argv = ("bash", "-c", command) if command is not None else extra
     request = ShellRequest(
-        stack=_stack_request(
+        stack=stack_request(
             backend=backend,
             executor=executor,
             python=python,
@@ -85,7 +89,7 @@ def start_airflow(
     """Run Airflow (API server, scheduler, dag-processor, triggerer, Celery worker) with the project mounted."""
     from breeze.stack.stack import start_airflow as run_start
 
-    request = _stack_request(
+    request = stack_request(
         backend=backend,
         executor=executor,
         python=python,
@@ -107,9 +111,7 @@ def exec_(
     """Enter a running stack (bash, or the command after --)."""
     from breeze.stack.stack import exec_ as run_exec
 
-    extra = tuple(ctx.args)
-    if extra and extra[0] == "--":
-        extra = extra[1:]
+    extra = passthrough_args(ctx)
     return run_exec(ctx.obj, service, extra)
 
 

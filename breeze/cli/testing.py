@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON
+from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON, passthrough_args, stack_request
 
 
 def register(app: typer.Typer) -> None:
@@ -34,15 +34,11 @@ def tests(
     mysql_version: str = MYSQL_VERSION,
 ) -> int:
     """Run the project's tests, DAG integrity checks, a real DAG run or lint in the CI image (`-- ARGS` go to pytest)."""
-    from breeze.stack.stack import StackRequest
     from breeze.testing.params import TestsRequest
     from breeze.testing.run import run_tests
 
-    args = tuple(ctx.args)
-    if args and args[0] == "--":
-        args = args[1:]
     request = TestsRequest(
-        stack=StackRequest(
+        stack=stack_request(
             backend=backend, python=python, postgres_version=postgres_version, mysql_version=mysql_version
         ),
         types=tuple(test_type),
@@ -50,15 +46,14 @@ def tests(
         dag_run=dag_run,
         conf=conf,
         expect=tuple(expect),
-        pytest_args=args,
+        pytest_args=passthrough_args(ctx),
     )
     return run_tests(ctx.obj, request)
 
 
 def static_checks(ctx: typer.Context, python: str | None = PYTHON) -> int:
     """Lint the project in the CI image: ruff check, ruff format --check, hadolint (same as `tests --type lint`)."""
-    from breeze.stack.stack import StackRequest
     from breeze.testing.params import TestsRequest
     from breeze.testing.run import run_tests
 
-    return run_tests(ctx.obj, TestsRequest(stack=StackRequest(python=python), types=("lint",)))
+    return run_tests(ctx.obj, TestsRequest(stack=stack_request(python=python), types=("lint",)))
