@@ -7,22 +7,20 @@ Existing files are never touched without ``--force``, so running it in a project
 from __future__ import annotations
 
 import os
-import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from breeze import resources
+from breeze.config.names import NAME_RULE, is_project_name, normalize_name
 from breeze.errors import ConfigError
 from breeze.versions import DEFAULT_AIRFLOW, DEFAULT_PYTHON
 
 if TYPE_CHECKING:
     from breeze.context import AppContext
 
-# A project name must also work as the image name it defaults to: no separator at either end and
-# none doubled (`a--b` is a valid project name for breeze.toml but not for docker).
-_NAME = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 _SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
-FALLBACK_NAME = "airflow-project"
 
 
 @dataclass(frozen=True)
@@ -68,22 +66,14 @@ def init(ctx: AppContext, request: InitRequest) -> int:
 def project_name(requested: str | None, directory: Path) -> str:
     """``--name`` as given (checked), else the name an existing config holds, else the folder's."""
     if requested is not None:
-        if not _NAME.match(requested):
+        if not is_project_name(requested):
             raise ConfigError(
                 f"--name {requested!r} is not a valid project name.",
-                fix="Use lower-case letters and digits, separated by single '.', '_' or '-' "
-                "(it becomes the image name), e.g. --name sales-dags.",
+                fix=f"Use {NAME_RULE}, e.g. --name {normalize_name(requested)}.",
             )
         return requested
     existing = _configured_name(directory)
     return existing or normalize_name(directory.name)
-
-
-def normalize_name(folder: str) -> str:
-    """``My Project__v2`` -> ``my-project_v2``: lower-case, runs of other characters become one '-'."""
-    name = re.sub(r"[^a-z0-9._-]+", "-", folder.lower())
-    name = re.sub(r"[._-]{2,}", lambda match: match.group(0)[0], name).strip("._-")
-    return name or FALLBACK_NAME
 
 
 def _configured_name(directory: Path) -> str | None:
@@ -92,14 +82,12 @@ def _configured_name(directory: Path) -> str | None:
     for table in (_toml(directory / "breeze.toml"), _tool_breeze(directory)):
         project = table.get("project") if table else None
         name = project.get("name") if isinstance(project, dict) else None
-        if isinstance(name, str) and _NAME.match(name):
+        if isinstance(name, str) and is_project_name(name):
             return name
     return None
 
 
-def _toml(path: Path) -> dict | None:
-    import tomllib
-
+def _toml(path: Path) -> dict[str, Any] | None:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -107,7 +95,7 @@ def _toml(path: Path) -> dict | None:
         return None
 
 
-def _tool_breeze(directory: Path) -> dict | None:
+def _tool_breeze(directory: Path) -> dict[str, Any] | None:
     data = _toml(directory / "pyproject.toml")
     tool = data.get("tool") if data else None
     section = tool.get("breeze") if isinstance(tool, dict) else None
@@ -116,9 +104,7 @@ def _tool_breeze(directory: Path) -> dict | None:
 
 def template_files() -> dict[str, Path]:
     """Relative path (POSIX) -> template file, for every file under scaffold/."""
-    from breeze.resources import data_path
-
-    root = data_path("scaffold")
+    root = resources.data_path("scaffold")
     files = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)

@@ -91,6 +91,8 @@ CASES = [
     # -- [project] ------------------------------------------------------------------------------
     case("build-image", '[project]\nnmae = "x"\n', None, 2, "unknown key `nmae` in [project]"),
     case("build-image", '[project]\nname = "Bad Name"\n', None, 2, "not a valid project name"),
+    case("build-image", '[project]\nname = "a--b"\n', None, 2, "[project] name = 'a--b': not a valid project name"),
+    case("--project {tmp}/a--b build-image", None, None, 2, "folder name 'a--b'", {"../a--b/breeze.toml": ""}),
     case("build-image", '[project]\nversion = "1.0 beta"\n', None, 2, "not usable in an image tag"),
     # -- [airflow] and [python] -----------------------------------------------------------------
     case("build-image", '[airflow]\nversion = "3.3"\n', None, 2, "not an Airflow release version"),
