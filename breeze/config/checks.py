@@ -120,17 +120,6 @@ def project_file(what: str, default: str | None = None) -> Check:
     return check
 
 
-def apt_file(default: str) -> Check:
-    """The packages named in a packages.txt-style file (``default`` when present and not set)."""
-    find = project_file("apt package list", default)
-
-    def check(value: Value, site: Site) -> tuple[str, ...]:
-        path = find(value, site)
-        return read_apt_file(path, value.source) if path is not None else ()
-
-    return check
-
-
 def read_apt_file(path: Path, source: str) -> tuple[str, ...]:
     """packages.txt convention: one Debian package per line, # comments and blank lines ignored."""
     packages: list[str] = []

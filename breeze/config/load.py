@@ -116,13 +116,14 @@ def _python_versions(resolved: _Resolved) -> None:
 
 
 def _apt_packages(resolved: _Resolved) -> None:
-    """The packages of the packages file, then those of the list, each once."""
+    """The packages of the packages file (packages.txt), then those of the list, each once."""
     for field, file_key, list_key in (
         ("apt_packages", "dependencies.packages", "dependencies.apt"),
         ("apt_build_packages", "dependencies.build-packages", "dependencies.build-apt"),
     ):
-        packages = (*resolved.checked[file_key], *resolved.checked[list_key])
-        resolved.fields[field] = tuple(dict.fromkeys(packages))
+        path = resolved.checked[file_key]
+        from_file = checks.read_apt_file(path, resolved.raw[file_key].source) if path is not None else ()
+        resolved.fields[field] = tuple(dict.fromkeys((*from_file, *resolved.checked[list_key])))
 
 
 def _image_name(resolved: _Resolved) -> None:

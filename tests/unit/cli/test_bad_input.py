@@ -82,6 +82,11 @@ CASES = [
     case("init {tmp}/new --name a--b", None, None, 2, "--name 'a--b' is not a valid project name"),
     case("init {root}/breeze.toml", None, None, 2, "is a file, not a directory"),
     case("init a b", None, None, 2, "Got unexpected extra argument(s) (b)"),
+    # -- config ---------------------------------------------------------------------------------
+    case("config", None, {"BREEZE_PROJECT": "{tmp}/empty"}, 2, "No breeze project found"),
+    case("config --json", None, {"BREEZE_AIRFLOW_VERSION": "latest"}, 2, "BREEZE_AIRFLOW_VERSION = 'latest': not an Airflow release version"),
+    case("config --json", "[projet]\nname = 'x'\n", None, 2, "unknown section [projet]"),
+    case("config --jsn", None, None, 2, "No such option: --jsn"),
     # -- breeze.toml: the file itself -----------------------------------------------------------
     case("build-image", "[project\nname = 'x'\n", None, 2, "is not valid TOML"),
     case("build-image", None, None, 2, "is not UTF-8", {"breeze.toml": b"[project]\nname = '\xff'\n"}),
