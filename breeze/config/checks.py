@@ -120,6 +120,12 @@ def project_file(what: str, default: str | None = None) -> Check:
     return check
 
 
+requirements_file = project_file("requirements file", "requirements.txt")
+packages_file = project_file("apt package list", "packages.txt")
+build_packages_file = project_file("apt package list", "packages-build.txt")
+dockerfile = project_file("Dockerfile", "Dockerfile")
+
+
 def read_apt_file(path: Path, source: str) -> tuple[str, ...]:
     """packages.txt convention: one Debian package per line, # comments and blank lines ignored."""
     packages: list[str] = []
