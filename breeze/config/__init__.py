@@ -25,8 +25,14 @@ To add a key to an existing section (e.g. ``[image] python-path``):
    Value, site: Site) -> T`` raising ``value.fail("the problem", "the fix")``; the message then names
    the file and key, the env var or the option the value came from.
 
-That is all: unknown-key errors, the env var, ``breeze config`` and its JSON pick the key up. Add a
-row to the "Configuration reference" table of BREEZE.md and a bad-value case to
+   The kinds are ``str``, ``list`` (of strings; an env var splits on commas and spaces), ``int``,
+   ``float``, ``bool`` and ``table`` (e.g. ``[image.env]``, a check like ``checks.base_images``).
+   A default of None that the check turns into something (a file if present, another key) gets its
+   meaning as the last column, which ``breeze config`` shows.
+
+That is all: unknown-key errors, the env var, ``breeze config`` and its JSON pick the key up. A
+command-line option for it passes ``overrides={"image.python-path": value}`` to ``load_project``.
+Add a row to the "Configuration reference" table of BREEZE.md and a bad-value case to
 tests/unit/cli/test_bad_input.py.
 
 To add a section (e.g. ``[k8s]``): give its keys ids ``"k8s.<name>"``; for a group of settings,
