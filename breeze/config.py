@@ -208,16 +208,20 @@ KEYS: tuple[Key, ...] = (
     Key("lint", "checks", "BREEZE_LINT_CHECKS", LINT_CHECKS, "list"),
 )
 _BY_SECTION: dict[str, dict[str, Key]] = {}
+# Sections whose keys another package declares and checks (breeze/k8s/settings.py).
+OWNED_ELSEWHERE = ("k8s", "deploy")
 for _key in KEYS:
     _BY_SECTION.setdefault(_key.section, {})[_key.name] = _key
 
 
 def _check_unknown(data: dict[str, Any], source: Path) -> None:
     for section, values in data.items():
+        if section in OWNED_ELSEWHERE:
+            continue
         if section not in _BY_SECTION:
             raise ConfigError(
                 f"{source}: unknown section [{section}].",
-                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in _BY_SECTION)}.",
+                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in (*_BY_SECTION, *OWNED_ELSEWHERE))}.",
             )
         if not isinstance(values, dict):
             raise ConfigError(
