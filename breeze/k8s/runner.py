@@ -141,7 +141,7 @@ class Runner:
 # -- turning a failure into one message --------------------------------------------------------
 
 _UNREACHABLE = re.compile(
-    r"Unable to connect to the server|connection refused|Kubernetes cluster unreachable|"
+    r"Unable to connect to the server|connection refused|The connection to the server .* was refused|Kubernetes cluster unreachable|"
     r"no such host|couldn't get current server API group list",
     re.I,
 )
