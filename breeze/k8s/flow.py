@@ -125,7 +125,7 @@ def render(ctx: AppContext, request: K8sRequest, out: Path | None) -> int:
     """The same values through `helm template`, into a folder for review (no cluster needed)."""
     session = open_session(ctx, request)
     folder = out or session.results() / "rendered"
-    image = session.images.unique_ref(session.python, 1)
+    image = steps.preflight(session, ("helm",))
     files = steps.values_files(session, image, folder / "values")
     argv = helm.template_argv(session.settings.chart, session.target(), files, session.request.sets, folder)
     steps.run(session, argv, context=" while rendering")

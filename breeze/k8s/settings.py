@@ -108,7 +108,8 @@ def _resolve(
     overrides: Mapping[str, Any],
     env: Mapping[str, str],
     source: Path,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values, and where each came from (for messages: the option, the env var or the file)."""
     for name in table:
         if name not in keys:
             raise ConfigError(
@@ -116,20 +117,25 @@ def _resolve(
                 fix=f"Allowed keys in [{section}]: {', '.join(keys)}.",
             )
     values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for name, (default, kind) in keys.items():
         var = f"BREEZE_{section.upper()}_{name.upper().replace('-', '_')}"
         if overrides.get(name) not in (None, (), ""):
             values[name] = overrides[name]
+            sources[name] = f"--{name}"
         elif env.get(var):
+            sources[name] = var
             raw = env[var]
             values[name] = tuple(p for p in re.split(r"[,\s]+", raw) if p) if kind == "list" else raw
             if kind == "int":
                 values[name] = _int(raw, var)
         elif name in table:
             values[name] = _typed(table[name], kind, f"{source}: [{section}] {name}")
+            sources[name] = f"{source.name}: [{section}] {name}"
         else:
             values[name] = default
-    return values
+            sources[name] = f"[{section}] {name}"
+    return values, sources
 
 
 def _int(raw: str, where: str) -> int:
@@ -178,16 +184,16 @@ def _timeout(value: str, where: str) -> str:
     return value
 
 
-def _chart(values: Mapping[str, Any], root: Path, prefix: str) -> ChartSettings:
+def _chart(values: Mapping[str, Any], root: Path, sources: Mapping[str, str]) -> ChartSettings:
     files = tuple((root / v) if not Path(v).is_absolute() else Path(v) for v in values["values"])
     return ChartSettings(
         chart=str(values.get("chart", DEFAULT_CHART)),
         chart_repository=str(values.get("chart-repository", DEFAULT_CHART_REPOSITORY)),
         chart_version=str(values.get("chart-version", DEFAULT_CHART_VERSION)),
-        namespace=check_name(str(values["namespace"]), f"{prefix} namespace"),
-        release=check_name(str(values["release"]), f"{prefix} release"),
+        namespace=check_name(str(values["namespace"]), sources["namespace"]),
+        release=check_name(str(values["release"]), sources["release"]),
         values=files,
-        timeout=_timeout(str(values["timeout"]), f"{prefix} timeout"),
+        timeout=_timeout(str(values["timeout"]), sources["timeout"]),
     )
 
 
@@ -195,18 +201,21 @@ def load_k8s(
     config: ProjectConfig, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
 ) -> K8sSettings:
     env = os.environ if env is None else env
-    values = _resolve("k8s", K8S_KEYS, raw_section(config, "k8s"), overrides or {}, env, config.config_file)
+    table = raw_section(config, "k8s")
+    values, sources = _resolve("k8s", K8S_KEYS, table, overrides or {}, env, config.config_file)
     port = int(values["api-port"])
     if port and not 1024 <= port <= 65535:
         raise ConfigError(
-            f"--api-port {port} is not a usable port.", fix="Use a port between 1024 and 65535."
+            f"{sources['api-port']} {port} is not a usable port.", fix="Use a port between 1024 and 65535."
         )
     version = str(values["kubernetes-version"])
     if not re.match(r"^v\d+\.\d+\.\d+$", version):
-        raise ConfigError(f"--kubernetes-version {version!r} is not a version.", fix="Write it like v1.32.2.")
+        raise ConfigError(
+            f"{sources['kubernetes-version']} {version!r} is not a version.", fix="Write it like v1.32.2."
+        )
     return K8sSettings(
-        chart=_chart(values, config.root, "[k8s]"),
-        executor=executor_value(str(values["executor"])),
+        chart=_chart(values, config.root, sources),
+        executor=executor_value(str(values["executor"]), sources["executor"]),
         kubernetes_version=version,
         node_image=str(values["node-image"]) or f"kindest/node:{version}",
         api_port=port or None,
@@ -220,16 +229,16 @@ def load_deploy(
 ) -> DeploySettings:
     env = os.environ if env is None else env
     table = raw_section(config, "deploy")
-    values = _resolve("deploy", DEPLOY_KEYS, table, overrides or {}, env, config.config_file)
-    k8s = _resolve("k8s", K8S_KEYS, raw_section(config, "k8s"), {}, env, config.config_file)
+    values, sources = _resolve("deploy", DEPLOY_KEYS, table, overrides or {}, env, config.config_file)
+    k8s, _ = _resolve("k8s", K8S_KEYS, raw_section(config, "k8s"), {}, env, config.config_file)
     for key in ("chart", "chart-repository", "chart-version"):
         values[key] = k8s[key]  # one chart for both: [k8s] names it
     names = {k: str(values[f"{k}-secret"]) for k in ("fernet", "api", "jwt", "metadata")}
     for what, name in names.items():
         if name:
-            check_name(name, f"[deploy] {what}-secret")
+            check_name(name, sources[f"{what}-secret"])
     return DeploySettings(
-        chart=_chart(values, config.root, "[deploy]"),
+        chart=_chart(values, config.root, sources),
         registry=str(values["registry"]) or config.registry,
         repository=str(values["repository"]) or config.image_name,
         context=str(values["context"]),
