@@ -56,7 +56,7 @@ def test_simulated_deploy_uses_the_digest_the_shared_values_and_the_users_contex
     assert "fernetKeySecretName: airflow-fernet" in values
     secrets = Path(upgrade[upgrade.index("-f") + 3]).read_text()
     assert "fernetKey:" not in secrets and "jwtSecret:" in secrets
-    assert ["kubectl", "port-forward"] == next(c for c in stubs.calls() if c[0] == "kubectl")[:2]
+    assert next(c for c in stubs.calls() if c[0] == "kubectl")[:2] == ["kubectl", "port-forward"]
 
 
 def test_dry_run_deploy_prints_helm_and_the_health_check(
