@@ -35,7 +35,7 @@ INSTALL_FIX = {
 class K8sError(BreezeError):
     """A kind/helm/kubectl step failed, or a Kubernetes input is wrong: one message and its fix."""
 
-    exit_code = 6
+    exit_code = 8
 
 
 class ToolFailed(Exception):

@@ -47,7 +47,7 @@ def test_simulated_deploy_uses_the_digest_the_shared_values_and_the_users_contex
     stubs.cue("helm", "version", output="v4.0.0\n")
     code, _, err = breeze("deploy", "--digest", DIGEST)
     # The stub port-forward exits at once, so the health check fails clearly: everything before it ran.
-    assert code == 6 and "did not answer /api/v2/monitor/health" in err
+    assert code == 8 and "did not answer /api/v2/monitor/health" in err
     upgrade = next(c for c in stubs.calls() if c[:2] == ["helm", "upgrade"])
     assert upgrade[upgrade.index("--kube-context") + 1] == "prod" and "--kubeconfig" not in upgrade
     assert upgrade[upgrade.index("--namespace") + 1] == "data" and upgrade[-1] == "--rollback-on-failure"
@@ -86,5 +86,5 @@ def test_simulated_rollback_to_a_revision_that_does_not_exist(
 ) -> None:
     stubs.cue("helm", "history", output=HISTORY)
     code, _, err = breeze("rollback", "--revision", "7")
-    assert code == 6 and "has no revision 7" in err and "Pick one of 1, 2" in err
+    assert code == 8 and "has no revision 7" in err and "Pick one of 1, 2" in err
     assert "helm rollback" not in stubs.verbs()

@@ -40,11 +40,13 @@ def _engine_has(image: str) -> bool:
 
 @pytest.mark.integration
 @pytest.mark.skipif(shutil.which("kind") is None, reason="needs kind (apt-get install -y -t trixie kind)")
-def test_create_cluster_without_a_node_image_names_the_image_and_the_fix(breeze: Breeze, own_cache: Path) -> None:
+def test_create_cluster_without_a_node_image_names_the_image_and_the_fix(
+    breeze: Breeze, own_cache: Path
+) -> None:
     if _engine_has(NODE_IMAGE):
         pytest.skip(f"the engine has {NODE_IMAGE}: a cluster could really be made here")
     code, _, err = breeze("k8s", "create-cluster", "--name", "breeze-no-node-image")
-    assert code == 6, err
+    assert code == 8, err
     assert f"kind cannot get its node image {NODE_IMAGE}" in err
     assert "docker load -i node.tar" in err and "--node-image" in err
     clusters = subprocess.run(["kind", "get", "clusters"], capture_output=True, text=True, check=False).stdout
@@ -63,7 +65,7 @@ def test_no_helm_fails_before_a_cluster_is_made_and_names_the_fix(
             (bin_dir / tool).symlink_to(found)
     monkeypatch.setenv("PATH", str(bin_dir))
     code, _, err = breeze("k8s", "run-complete-tests")
-    assert code == 6, err
+    assert code == 8, err
     assert "`helm` is not installed" in err and "breeze k8s setup --install" in err
     assert not (own_cache / "k8s" / "clusters").exists()
 
@@ -74,8 +76,10 @@ def test_no_helm_fails_before_a_cluster_is_made_and_names_the_fix(
     os.environ.get("BREEZE_K8S") != "1" or not all(shutil.which(t) for t in ("kind", "helm", "kubectl")),
     reason="needs BREEZE_K8S=1, kind, helm, kubectl and a kind node image (Docker Hub access)",
 )
-def test_complete_run_on_a_real_cluster(breeze: Breeze, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_complete_run_on_a_real_cluster(
+    breeze: Breeze, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project)
     assert breeze("build-image", "--production")[0] == 0
-    code, out, err = breeze("k8s", "run-complete-tests", "--upgrade")
+    code, _out, err = breeze("k8s", "run-complete-tests", "--upgrade")
     assert code == 0, err
