@@ -11,10 +11,10 @@ from typing import Protocol
 
 from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
-from breeze.errors import BreezeError
+from breeze.images.params import image_spec
 from breeze.k8s.chart import Target
 from breeze.k8s.cluster import ClusterPlan, cluster_folder, cluster_name, read_plan
-from breeze.k8s.runner import K8sError, Runner
+from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain
 from breeze.k8s.settings import K8sSettings, load_k8s
 from breeze.k8s.values import ImageRef
 
@@ -58,36 +58,39 @@ class ImageSource(Protocol):
 
 @dataclass
 class EngineImages:
-    """The production image from the engine, tagged `k8s-<image id>` (unique per content)."""
+    """The production image from the engine, tagged `k8s-<image id>` (unique per content).
+
+    Asked through the runner's `docker` (as kind's own flow does) rather than python-on-whales:
+    the plan of a dry run then costs no pydantic import (bench/bench_k8s.py)."""
 
     ctx: AppContext
     config: ProjectConfig
+    runner: Runner
 
     def unique_ref(self, python: str, generation: int) -> ImageRef:
-        from breeze.images.params import image_spec
-
         spec = image_spec(self.config, "prod", python, None, {})
         suffix = f"-{generation}" if generation > 1 else ""
         try:
-            exists = self.ctx.engine.image_exists(spec.ref)
-            image_id = self.ctx.engine.image_id(spec.ref) if exists else ""
-        except BreezeError:
-            raise
-        except Exception:  # a dry run on a machine without an engine still prints its plan
-            if not self.ctx.dry_run:
-                raise
-            exists, image_id = True, "sha256:<image-id>"
-        if not exists and self.ctx.dry_run:
-            self.ctx.console.print(f"(dry run: there is no production image {spec.ref} yet)", markup=False)
-            exists, image_id = True, "sha256:<image-id>"
-        if not exists:
+            image_id = self.runner.run(inspect_argv(spec.ref), read_only=True).output.strip()
+        except ToolFailed as failed:
+            if failed.return_code == 127 or "no such" not in failed.output.lower():
+                raise explain(failed) from None
+            image_id = ""
+        if not image_id and self.ctx.dry_run:
+            self.ctx.console.print(f"(dry run: no production image {spec.ref} here)", markup=False)
+            image_id = "sha256:<image-id>"
+        if not image_id:
             raise K8sError(
                 f"There is no production image {spec.ref} yet.",
                 fix=f"Build it first: `breeze build-image --production --python {python}`.",
             )
         tag = f"k8s-{image_id.removeprefix('sha256:')[:12]}{suffix}"
-        self.ctx.engine.tag(spec.ref, f"{spec.repository}:{tag}")
+        self.runner.run(["docker", "tag", spec.ref, f"{spec.repository}:{tag}"])
         return ImageRef(spec.repository, tag)
+
+
+def inspect_argv(ref: str) -> list[str]:
+    return ["docker", "image", "inspect", "--format", "{{.Id}}", ref]
 
 
 @dataclass
@@ -128,7 +131,7 @@ class Session:
 def open_session(
     ctx: AppContext,
     request: K8sRequest,
-    images: Callable[[AppContext, ProjectConfig], ImageSource] = EngineImages,
+    images: Callable[[AppContext, ProjectConfig, Runner], ImageSource] = EngineImages,
 ) -> Session:
     config = load_project(ctx.project_dir)
     settings = load_k8s(config, request.overrides())
@@ -140,4 +143,4 @@ def open_session(
         dry_run=ctx.dry_run,
         log=cluster_folder(name) / "commands.log" if not ctx.dry_run else None,
     )
-    return Session(ctx, config, request, settings, python, name, runner, images(ctx, config))
+    return Session(ctx, config, request, settings, python, name, runner, images(ctx, config, runner))

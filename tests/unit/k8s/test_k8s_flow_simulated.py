@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from breeze.context import AppContext
+from breeze.errors import ConfigError
 from breeze.k8s import flow
 from breeze.k8s.runner import HelmTimeout, K8sError
 from breeze.k8s.session import K8sRequest, Session, open_session
@@ -45,7 +46,7 @@ def suite(monkeypatch: pytest.MonkeyPatch) -> Suite:
 
 
 def session_for(ctx: AppContext, **options: object) -> Session:
-    return open_session(ctx, K8sRequest(**options), images=lambda _c, _cfg: FixedImages())  # type: ignore[arg-type]
+    return open_session(ctx, K8sRequest(**options), images=lambda _c, _cfg, _r: FixedImages())  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -251,3 +252,39 @@ def test_dry_run_prints_every_step_without_any_tool(
     firsts = [" ".join(line.split()[:2]) for line in out]
     assert firsts == ["kind get", "kind create", "kind load", "helm upgrade", "# run", "kind delete"]
     assert not session.plan().folder.exists()  # a dry run writes nothing
+
+
+def test_simulated_no_production_image_yet_fails_before_a_cluster_is_made(
+    app_ctx: AppContext, stubs: Stubs
+) -> None:
+    stubs.cue("docker", "inspect", code=1, output="Error: No such image: demo:1.0.0-python3.11\n")
+    with pytest.raises(K8sError, match=r"There is no production image demo:1.0.0-python3.11 yet") as raised:
+        flow.run_complete_tests(app_ctx, K8sRequest())
+    assert "breeze build-image --production" in (raised.value.fix or "")
+    assert stubs.verbs() == ["docker image"]
+
+
+def test_simulated_the_image_gets_a_unique_tag_from_its_id(
+    app_ctx: AppContext, stubs: Stubs, suite: Suite
+) -> None:
+    stubs.cue("docker", "inspect", output="sha256:0123456789abcdef0123\n")
+    stubs.cue("helm", "version", output="v3.17.1\n")
+    assert flow.run_complete_tests(app_ctx, K8sRequest()) == 0
+    assert ["docker", "tag", "demo:1.0.0-python3.11", "demo:k8s-0123456789ab"] in stubs.calls()
+
+
+def test_simulated_a_busy_api_port_is_named(app_ctx: AppContext, stubs: Stubs, suite: Suite) -> None:
+    import socket
+
+    stubs.cue("helm", "version", output="v3.17.1\n")
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        session = session_for(app_ctx, api_port=port)
+        with pytest.raises(
+            ConfigError, match=rf"Port {port} \(Airflow API\) on 127.0.0.1 is taken"
+        ) as raised:
+            flow.run_complete_tests(app_ctx, session.request, session)
+    assert "--api-port" in (raised.value.fix or "")
+    assert "kind create" not in stubs.verbs()
