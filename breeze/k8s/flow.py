@@ -160,22 +160,12 @@ def logs(ctx: AppContext, request: K8sRequest) -> int:
 
 
 def shell(ctx: AppContext, request: K8sRequest) -> int:
-    import subprocess
-
-    from breeze.k8s.runner import find_tool
-
     session = open_session(ctx, request)
     _require_cluster(session)
-    argv = helm.shell_argv(session.target())
-    if ctx.dry_run or ctx.verbose:
-        print(" ".join(argv), flush=True)
-    if ctx.dry_run:
-        return 0
-    path = find_tool("kubectl")
-    if path is None:
-        raise explain(ToolFailed(argv, 127, "kubectl: command not found"))
-    # Interactive: the terminal goes straight to kubectl, so this is the runner's one exception.
-    return subprocess.run([path, *argv[1:]], check=False).returncode
+    try:
+        return session.runner.interactive(helm.shell_argv(session.target()))
+    except ToolFailed as failed:
+        raise explain(failed) from None
 
 
 def delete_cluster(ctx: AppContext, request: K8sRequest, everything: bool) -> int:

@@ -3,11 +3,8 @@ values code as `breeze k8s deploy` (one code path: chart.upgrade_argv + values.c
 
 from __future__ import annotations
 
-import contextlib
-import subprocess
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +12,7 @@ from breeze.config import ProjectConfig, load_project
 from breeze.context import AppContext
 from breeze.errors import ConfigError
 from breeze.k8s import chart as helm
-from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain, find_tool
+from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain
 from breeze.k8s.settings import DeploySettings, load_deploy
 from breeze.k8s.values import (
     ImageRef,
@@ -147,40 +144,31 @@ def deploy(ctx: AppContext, request: DeployRequest) -> int:
 def check_health(ctx: AppContext, runner: Runner, tgt: helm.Target) -> int:
     """Through a port-forward, the API's health endpoint says every component is healthy."""
     port = free_port()
-    argv = helm.port_forward_argv(tgt, port)
-    if ctx.dry_run:
-        print(" ".join(argv), flush=True)
-        print(f"# GET http://127.0.0.1:{port}{HEALTH_PATH}", flush=True)
+    url = f"http://127.0.0.1:{port}{HEALTH_PATH}"
+    try:
+        forward = runner.start(helm.port_forward_argv(tgt, port))
+    except ToolFailed as failed:
+        raise explain(failed) from None
+    if forward is None:  # dry run
+        print(f"# GET {url}", flush=True)
         return 0
-    with _port_forward(argv) as alive:
+    try:
         for _ in range(HEALTH_ATTEMPTS):
-            if not alive():
+            if forward.poll() is not None:
                 break
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=5) as answer:
+                with urllib.request.urlopen(url, timeout=5) as answer:
                     ctx.console.print(f"Healthy: {answer.read().decode()[:300]}", markup=False)
                     return 0
             except OSError:
                 time.sleep(1)  # polling a port-forward that is still connecting
+    finally:
+        forward.terminate()
+        forward.wait()
     raise K8sError(
         f"The API of {tgt.release} did not answer {HEALTH_PATH} through a port-forward.",
-        fix="Look at `kubectl get pods -n "
-        + tgt.namespace
-        + "`; `breeze rollback` returns to the previous revision.",
+        fix=f"Look at `kubectl get pods -n {tgt.namespace}`; `breeze rollback` returns to the previous revision.",
     )
-
-
-@contextlib.contextmanager
-def _port_forward(argv: list[str]) -> Iterator[Callable[[], bool]]:
-    path = find_tool("kubectl")
-    if path is None:
-        raise explain(ToolFailed(argv, 127, "kubectl: command not found"))
-    proc = subprocess.Popen([path, *argv[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield lambda: proc.poll() is None
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 def rollback(ctx: AppContext, request: RollbackRequest) -> int:

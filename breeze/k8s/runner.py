@@ -100,6 +100,33 @@ class Runner:
             self.echo(f"$ {shlex.join(argv)}")
         return self._execute([path, *argv[1:]], argv, timeout)
 
+    def _resolve(self, argv: list[str]) -> str | None:
+        """The tool's path; None in a dry run (the command is printed instead)."""
+        path = find_tool(argv[0], self.env)
+        if self.dry_run or self.verbose:
+            print(shlex.join(argv), flush=True) if self.dry_run else self.echo(f"$ {shlex.join(argv)}")
+        if self.dry_run:
+            return None
+        if path is None:
+            raise ToolFailed(argv, 127, f"{argv[0]}: command not found")
+        return path
+
+    def start(self, argv: Sequence[str]) -> subprocess.Popen[bytes] | None:
+        """A command that keeps running (kubectl port-forward); the caller stops it."""
+        path = self._resolve(list(argv))
+        if path is None:
+            return None
+        return subprocess.Popen(
+            [path, *argv[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(self.env)
+        )
+
+    def interactive(self, argv: Sequence[str]) -> int:
+        """A command that owns the terminal (kubectl exec -it); its exit code."""
+        path = self._resolve(list(argv))
+        if path is None:
+            return 0
+        return subprocess.run([path, *argv[1:]], check=False, env=dict(self.env)).returncode
+
     def _execute(self, real: list[str], argv: list[str], timeout: float | None) -> Result:
         tail: deque[str] = deque(maxlen=TAIL_LINES)
         lines: list[str] = []

@@ -115,6 +115,15 @@ def real_tool_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
         return real(self, argv, shown, timeout)
 
     monkeypatch.setattr(runner_module.Runner, "_execute", guarded)
+    resolve = runner_module.Runner._resolve
+
+    def guarded_resolve(self: runner_module.Runner, argv: list[str]) -> str | None:
+        path = resolve(self, argv)
+        if path is not None and "stub-bin" not in path:
+            raise AssertionError(f"unit test ran the real {path}; use the `stubs` fixture")
+        return path
+
+    monkeypatch.setattr(runner_module.Runner, "_resolve", guarded_resolve)
 
 
 @dataclass
