@@ -155,9 +155,7 @@ def setup(ctx: AppContext, install: bool) -> int:
     for name in still:
         ctx.console.print(f"  {name}: {INSTALL_FIX[name]}", markup=False)
     if still and not ctx.dry_run:
-        ctx.console.print(
-            "Without them only `breeze --dry-run k8s ...` (the plan) and `render` with helm work."
-        )
+        ctx.console.print("Until then `breeze --dry-run k8s ...` still prints the plan of every command.")
     return 1 if still and not ctx.dry_run else 0
 
 
