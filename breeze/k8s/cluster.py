@@ -163,6 +163,19 @@ def registry_argv(plan: ClusterPlan, image: str, target: str) -> list[list[str]]
     return [["docker", "tag", image, target], ["docker", "push", target]]
 
 
+def registry_inspect_argv(registry_container: str) -> list[str]:
+    return ["docker", "container", "inspect", "--format", "{{.State.Running}}", registry_container]
+
+
+def registry_run_argv(plan: ClusterPlan, registry_container: str, image: str = "registry:2") -> list[str]:
+    """kind's local-registry pattern: one registry container, published on 127.0.0.1 only."""
+    port = plan.registry.rsplit(":", 1)[-1]
+    return [
+        "docker", "run", "-d", "--restart=always", "--name", registry_container,
+        "-p", f"127.0.0.1:{port}:{REGISTRY_CONTAINER_PORT}", image,
+    ]  # fmt: skip
+
+
 def registry_wiring_argv(plan: ClusterPlan, registry_container: str) -> list[list[str]]:
     """Make ``plan.registry`` (host:port) resolve inside the node to the registry container."""
     node = f"{plan.name}-control-plane"

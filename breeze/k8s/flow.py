@@ -75,6 +75,8 @@ def run_complete_tests(ctx: AppContext, request: K8sRequest, session: Session | 
     created = False
     code = 1
     first = steps.preflight(session, ("kind", "kubectl", "helm"))
+    if not ctx.dry_run:
+        load_e2e()  # a breeze without the e2e suite fails here, before a cluster exists
     with sigterm_as_interrupt():
         try:
             plan = steps.create_cluster(session)

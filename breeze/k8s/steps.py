@@ -20,6 +20,8 @@ from breeze.k8s.cluster import (
     kind_load_argv,
     registry_argv,
     registry_configmap,
+    registry_inspect_argv,
+    registry_run_argv,
     registry_wiring_argv,
     render_kind_config,
     write_plan,
@@ -75,6 +77,15 @@ def create_cluster(session: Session) -> ClusterPlan:
 
 
 def wire_registry(session: Session, plan: ClusterPlan) -> None:
+    try:
+        running = session.runner.run(registry_inspect_argv(REGISTRY_CONTAINER), read_only=True).output
+    except ToolFailed:
+        running = ""
+    if running.strip() != "true":
+        session.say(f"Starting the local registry {REGISTRY_CONTAINER} on {plan.registry}")
+        run(
+            session, registry_run_argv(plan, REGISTRY_CONTAINER), context=" while starting the local registry"
+        )
     for argv in registry_wiring_argv(plan, REGISTRY_CONTAINER):
         run(session, argv, context=" while wiring the local registry")
     manifest = plan.folder / "local-registry-hosting.yaml"

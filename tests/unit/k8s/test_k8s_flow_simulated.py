@@ -288,3 +288,29 @@ def test_simulated_a_busy_api_port_is_named(app_ctx: AppContext, stubs: Stubs, s
             flow.run_complete_tests(app_ctx, session.request, session)
     assert "--api-port" in (raised.value.fix or "")
     assert "kind create" not in stubs.verbs()
+
+
+def test_simulated_local_registry_is_started_wired_and_pushed_to(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite
+) -> None:
+    stubs.cue("docker", "container", "inspect", code=1, output="Error: No such container: breeze-registry\n")
+    assert complete(registry="localhost:5001", keep_cluster=True) == 0
+    docker = [c for c in stubs.calls() if c[0] == "docker"]
+    assert [
+        "docker",
+        "run",
+        "-d",
+        "--restart=always",
+        "--name",
+        "breeze-registry",
+        "-p",
+        "127.0.0.1:5001:5000",
+        "registry:2",
+    ] in docker
+    assert ["docker", "network", "connect", "kind", "breeze-registry"] in docker
+    assert ["docker", "push", "localhost:5001/demo:k8s-0123456789ab"] in docker
+    assert "kind load" not in stubs.verbs()
+    upgrade = next(c for c in stubs.calls() if c[:2] == ["helm", "upgrade"])
+    values = Path(upgrade[upgrade.index("-f") + 1]).read_text()
+    assert "repository: localhost:5001/demo" in values
+    assert next(c for c in stubs.calls() if c[0] == "kubectl")[:2] == ["kubectl", "apply"]
