@@ -115,7 +115,7 @@ def deploy(ctx: AppContext, request: DeployRequest) -> int:
     generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
     values = chart_values(
         image=image,
-        executor="CeleryExecutor",
+        executor=settings.executor,
         airflow_version=config.airflow_version,
         uid=config.airflow_uid,
         api_node_port=None,

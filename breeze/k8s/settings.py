@@ -84,6 +84,7 @@ class K8sSettings:
 @dataclass(frozen=True)
 class DeploySettings:
     chart: ChartSettings
+    executor: str
     registry: str
     repository: str
     context: str
@@ -232,13 +233,14 @@ def load_deploy(
     values, sources = _resolve("deploy", DEPLOY_KEYS, table, overrides or {}, env, config.config_file)
     k8s, _ = _resolve("k8s", K8S_KEYS, raw_section(config, "k8s"), {}, env, config.config_file)
     for key in ("chart", "chart-repository", "chart-version"):
-        values[key] = k8s[key]  # one chart for both: [k8s] names it
+        values[key] = k8s[key]  # one chart for both: [k8s] names it (and the executor)
     names = {k: str(values[f"{k}-secret"]) for k in ("fernet", "api", "jwt", "metadata")}
     for what, name in names.items():
         if name:
             check_name(name, sources[f"{what}-secret"])
     return DeploySettings(
         chart=_chart(values, config.root, sources),
+        executor=executor_value(str(k8s["executor"]), "[k8s] executor"),
         registry=str(values["registry"]) or config.registry,
         repository=str(values["repository"]) or config.image_name,
         context=str(values["context"]),
