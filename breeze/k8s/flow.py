@@ -17,7 +17,7 @@ from breeze.k8s import chart as helm
 from breeze.k8s import steps
 from breeze.k8s.runner import K8sError, ToolFailed, explain
 from breeze.k8s.session import K8sRequest, Session, open_session
-from breeze.k8s.values import ADMIN_USER
+from breeze.k8s.values import ADMIN_USER, ImageRef
 
 
 class E2ESuite(Protocol):
@@ -72,35 +72,41 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 def run_complete_tests(ctx: AppContext, request: K8sRequest, session: Session | None = None) -> int:
     session = session or open_session(ctx, request)
-    created = False
-    code = 1
     first = steps.preflight(session, ("kind", "kubectl", "helm"))
     if not ctx.dry_run:
         load_e2e()  # a breeze without the e2e suite fails here, before a cluster exists
+    plan = steps.plan_cluster(session)
+    started = False
     with sigterm_as_interrupt():
         try:
-            plan = steps.create_cluster(session)
-            created = True
-            for generation in (1, 2) if request.upgrade else (1,):
-                if generation == 2:
-                    session.say("Upgrade: deploying a new image tag over the running release.")
-                image = steps.load_image(session, generation, first if generation == 1 else None)
-                steps.deploy(session, image)
-                code = run_tests(session)
-                if code != 0:
-                    steps.collect_logs(session)
-                    return code
-            return code
+            # From here on whatever kind makes is ours: Ctrl-C during `kind create` deletes it too.
+            steps.start_cluster(session, plan)
+            started = True
+            return _deploy_and_test(session, first)
         except (BreezeError, KeyboardInterrupt):
-            if created:
+            if started:
                 with contextlib.suppress(BreezeError, ToolFailed):
                     steps.collect_logs(session)
             raise
         finally:
-            if created and not request.keep_cluster:
+            if not request.keep_cluster:
                 steps.delete_cluster(session, plan)
-            elif created:
+            elif started:
                 session.say(f"Kept the cluster {plan.name}: `breeze k8s delete-cluster` removes it.")
+
+
+def _deploy_and_test(session: Session, first: ImageRef) -> int:
+    code = 1
+    for generation in (1, 2) if session.request.upgrade else (1,):
+        if generation == 2:
+            session.say("Upgrade: deploying a new image tag over the running release.")
+        image = steps.load_image(session, generation, first if generation == 1 else None)
+        steps.deploy(session, image)
+        code = run_tests(session)
+        if code != 0:
+            steps.collect_logs(session)
+            return code
+    return code
 
 
 # -- the single-step commands --------------------------------------------------------------------

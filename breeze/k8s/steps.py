@@ -55,6 +55,13 @@ def existing_clusters(session: Session) -> list[str]:
 
 def create_cluster(session: Session) -> ClusterPlan:
     """A kind cluster of the project's own: ports on 127.0.0.1, its own kubeconfig."""
+    plan = plan_cluster(session)
+    start_cluster(session, plan)
+    return plan
+
+
+def plan_cluster(session: Session) -> ClusterPlan:
+    """Check the name is free (or --recreate), choose the ports, write the kind config."""
     if session.name in existing_clusters(session):
         if not session.request.recreate:
             raise K8sError(
@@ -69,11 +76,14 @@ def create_cluster(session: Session) -> ClusterPlan:
         session.say(f"(dry run: would write {plan.kind_config}:)\n{render_kind_config(plan)}")
     else:
         write_plan(plan)
+    return plan
+
+
+def start_cluster(session: Session, plan: ClusterPlan) -> None:
     session.say(f"Creating kind cluster {plan.name} ({plan.node_image}); kubeconfig {plan.kubeconfig}")
     run(session, create_argv(plan), context=f" while creating {plan.name}")
     if plan.registry:
         wire_registry(session, plan)
-    return plan
 
 
 def wire_registry(session: Session, plan: ClusterPlan) -> None:

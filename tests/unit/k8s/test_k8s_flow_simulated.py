@@ -314,3 +314,12 @@ def test_simulated_local_registry_is_started_wired_and_pushed_to(
     values = Path(upgrade[upgrade.index("-f") + 1]).read_text()
     assert "repository: localhost:5001/demo" in values
     assert next(c for c in stubs.calls() if c[0] == "kubectl")[:2] == ["kubectl", "apply"]
+
+
+def test_simulated_ctrl_c_while_kind_creates_still_deletes_the_cluster(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite
+) -> None:
+    stubs.cue("kind", "create", signal="SIGINT", code=130)
+    with pytest.raises(KeyboardInterrupt):
+        complete()
+    assert stubs.verbs() == ["kind get", "kind create", "kind delete"]  # no log collection: nothing ran yet
