@@ -15,6 +15,7 @@ from breeze.context import AppContext
 from breeze.errors import BreezeError
 from breeze.k8s import chart as helm
 from breeze.k8s import steps
+from breeze.k8s.cluster import ClusterPlan
 from breeze.k8s.runner import K8sError, ToolFailed, explain
 from breeze.k8s.session import K8sRequest, Session, open_session
 from breeze.k8s.values import ADMIN_USER, ImageRef
@@ -90,9 +91,17 @@ def run_complete_tests(ctx: AppContext, request: K8sRequest, session: Session | 
             raise
         finally:
             if not request.keep_cluster:
-                steps.delete_cluster(session, plan)
+                _delete_quietly(session, plan)
             elif started:
                 session.say(f"Kept the cluster {plan.name}: `breeze k8s delete-cluster` removes it.")
+
+
+def _delete_quietly(session: Session, plan: ClusterPlan) -> None:
+    """The delete in `finally` must not hide the error that got us here."""
+    try:
+        steps.delete_cluster(session, plan)
+    except BreezeError as exc:
+        session.say(f"Could not delete {plan.name}: {exc.message} Run `breeze k8s delete-cluster --all`.")
 
 
 def _deploy_and_test(session: Session, first: ImageRef) -> int:

@@ -323,3 +323,13 @@ def test_simulated_ctrl_c_while_kind_creates_still_deletes_the_cluster(
     with pytest.raises(KeyboardInterrupt):
         complete()
     assert stubs.verbs() == ["kind get", "kind create", "kind delete"]  # no log collection: nothing ran yet
+
+
+def test_simulated_a_failing_delete_does_not_hide_the_first_error(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stubs.cue("helm", "upgrade", code=1, output="Error: something broke\n")
+    stubs.cue("kind", "delete", code=1, output="ERROR: failed to delete cluster\n")
+    with pytest.raises(K8sError, match="helm upgrade"):
+        complete()
+    assert "Could not delete" in capsys.readouterr().err
