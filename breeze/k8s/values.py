@@ -74,7 +74,6 @@ def chart_values(
         "executor": executor,
         "airflowVersion": airflow_version,
         "defaultAirflowRepository": image.repository,
-        "defaultAirflowTag": image.tag or "unused-digest-wins",
         "images": {"airflow": image_values},
         "uid": uid,
         # Helm hooks run after the resources --wait waits for: with hooks the migration job never
@@ -83,6 +82,11 @@ def chart_values(
         "migrateDatabaseJob": {"useHelmHooks": False, "applyCustomEnv": False},
         "createUserJob": {"useHelmHooks": False, "applyCustomEnv": False},
     }
+    # The defaults also name the image of pods the chart does not list under images.airflow
+    # (KubernetesExecutor workers' pod template): the same tag or digest.
+    values.update(
+        {"defaultAirflowDigest": image.digest} if image.digest else {"defaultAirflowTag": image.tag}
+    )
     if api_node_port is not None:
         service = {
             "type": "NodePort",

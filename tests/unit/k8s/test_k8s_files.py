@@ -268,3 +268,23 @@ def test_failing_pods_and_history_are_read() -> None:
     )
     assert history[0].revision == 1 and history[0].app_version == "3.0.2"
     assert helm.parse_history("not json") == []
+
+
+def test_a_digest_also_names_the_default_image_for_kubernetes_executor_pods() -> None:
+    digest = "sha256:" + "c" * 64
+    values = chart_values(
+        image=ImageRef("reg/demo", digest=digest),
+        executor="KubernetesExecutor",
+        airflow_version="3.1.0",
+        uid=50000,
+        api_node_port=None,
+    )
+    assert values["defaultAirflowDigest"] == digest and "defaultAirflowTag" not in values
+    tagged = chart_values(
+        image=ImageRef("demo", "k8s-1"),
+        executor="KubernetesExecutor",
+        airflow_version="3.1.0",
+        uid=50000,
+        api_node_port=None,
+    )
+    assert tagged["defaultAirflowTag"] == "k8s-1" and "apiServer" not in tagged
