@@ -61,7 +61,8 @@ def cluster_name(config: ProjectConfig, python: str, requested: str | None = Non
             )
         return requested
     # Names must stay short: kind names the node container "<name>-control-plane".
-    project = re.sub(r"[^a-z0-9-]+", "-", config.name.lower()).strip("-")[:20].strip("-") or "project"
+    project = re.sub(r"[^a-z0-9-]+", "-", config.name.lower()).removeprefix(PREFIX)
+    project = project.strip("-")[:20].strip("-") or "project"
     digest = hashlib.sha256(str(config.root.resolve()).encode()).hexdigest()[:6]
     return f"{PREFIX}{project}-{digest}-py{python.replace('.', '')}"
 
