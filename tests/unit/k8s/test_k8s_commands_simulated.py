@@ -72,3 +72,24 @@ def test_simulated_status_lists_breezes_clusters(breeze: Breeze, stubs: Stubs, n
     stubs.cue("kubectl", "get", "pods", output="NAME READY STATUS\n")
     code, out, err = breeze("k8s", "status")
     assert code == 0 and f"breeze clusters: {name}" in err and "NAME READY STATUS" in out
+
+
+def test_simulated_deploy_loads_the_image_and_upgrades_the_release(
+    breeze: Breeze, stubs: Stubs, name: str
+) -> None:
+    stubs.cue("kind", "get", output=f"{name}\n")
+    stubs.cue("docker", "inspect", output="sha256:abcdefabcdef99\n")
+    stubs.cue("helm", "version", output="v3.17.0\n")
+    code, _, err = breeze("k8s", "deploy", "--executor", "kubernetes", "--timeout", "15m")
+    assert code == 0, err
+    assert stubs.verbs() == [
+        "docker image",
+        "docker tag",
+        "kind get",
+        "kind load",
+        "helm version",
+        "helm upgrade",
+    ]
+    upgrade = stubs.calls()[-1]
+    assert upgrade[-4:] == ["--wait", "--timeout", "15m", "--atomic"]
+    assert "executor: KubernetesExecutor" in Path(upgrade[upgrade.index("-f") + 1]).read_text()
