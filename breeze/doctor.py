@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from breeze.errors import EngineError
+from breeze.k8s.runner import find_tool
+from breeze.k8s.settings import DEFAULT_KUBERNETES
 
 if TYPE_CHECKING:
     from breeze.context import AppContext
@@ -128,7 +130,7 @@ def tool_version(name: str, args: Iterable[str]) -> str | None:
     """The first line of ``<tool> <args>``, or None when the tool is not on PATH."""
     import subprocess
 
-    path = shutil.which(name)
+    path = find_tool(name)  # PATH, then the tools `breeze k8s setup --install` put in the cache
     if path is None:
         return None
     try:
@@ -272,6 +274,30 @@ def check_port(port: int, what: str, option: str, holder: str | None) -> Check:
     return Check(name, "warn", f"taken by {holder}", f"Stop it, or choose another port with {option}.")
 
 
+def node_image_present(engine: Engine, image: str) -> bool | None:
+    """Whether the engine holds the kind node image (None: the engine did not answer)."""
+    from python_on_whales.exceptions import DockerException
+
+    try:
+        return engine.image_exists(image)
+    except DockerException:
+        return None
+
+
+def check_node_image(image: str, present: bool | None) -> Check:
+    name = "kind node image"
+    if present:
+        return Check(name, "ok", f"{image} is in the engine")
+    detail = f"{image} is not in the engine" if present is False else f"cannot tell ({image})"
+    return Check(
+        name,
+        "warn",
+        detail,
+        "`kind create cluster` pulls it from Docker Hub; without access: `docker load -i node.tar` "
+        "(saved where Docker Hub answers) or `--node-image`. Only `breeze k8s` needs it.",
+    )
+
+
 def check_tool(name: str, version: str | None) -> Check:
     if version is None:
         return Check(
@@ -313,6 +339,8 @@ def run_checks(ctx: AppContext) -> list[Check]:
     rows += check_ca_bundles(dict(os.environ))
     rows += [check_port(port, what, option, port_holder(port)) for port, what, option in PORTS]
     rows += [check_tool(name, tool_version(name, args)) for name, args in K8S_TOOLS]
+    node_image = f"kindest/node:{DEFAULT_KUBERNETES}"
+    rows.append(check_node_image(node_image, node_image_present(ctx.engine, node_image)))
     return rows
 
 

@@ -73,7 +73,7 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import config, dev, doctor, images, init, setup, testing
+    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing
 
     init.register(app)
     images.register(app)
@@ -82,6 +82,7 @@ def _register() -> None:
     doctor.register(app)
     config.register(app)
     app.add_typer(setup.app, name="setup")
+    k8s.register(app)
 
 
 _register()

@@ -139,13 +139,19 @@ def _typed(key: Key, raw: Any, file: Path) -> Any:
     return raw
 
 
+# Sections whose keys another package declares and checks itself (breeze/k8s/settings.py).
+OWNED_ELSEWHERE: tuple[str, ...] = ("k8s", "deploy")
+
+
 def check_unknown(data: Mapping[str, Any], source: Path, by_section: Mapping[str, Mapping[str, Key]]) -> None:
     """Unknown sections and keys are errors: they are usually typos."""
     for section, values in data.items():
+        if section in OWNED_ELSEWHERE:
+            continue
         if section not in by_section:
             raise ConfigError(
                 f"{source}: unknown section [{section}].",
-                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in by_section)}.",
+                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in (*by_section, *OWNED_ELSEWHERE))}.",
             )
         if not isinstance(values, dict):
             raise ConfigError(
