@@ -92,6 +92,10 @@ class ProjectConfig:
     extra_index_urls: tuple[str, ...]
     build_secrets: tuple[str, ...] = field(default=())
     tests: TestsConfig = field(default_factory=lambda: TestsConfig())
+    # [image] python-path: folders on PYTHONPATH in both images, every stack and test container.
+    python_path: tuple[str, ...] = ()
+    # [image] env: plain environment baked into both images (never secrets: they are in a layer).
+    image_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def image_repository(self) -> str:
@@ -194,6 +198,8 @@ KEYS: tuple[Key, ...] = (
     Key("image", "folders", None, DEFAULT_FOLDERS, "list"),
     Key("image", "shared-code", None, "include", "str"),
     Key("image", "dockerfile", None, None, "str"),
+    Key("image", "python-path", None, (), "list"),
+    Key("image", "env", None, {}, "table"),
     Key("build", "ca-bundle", "BREEZE_CA_BUNDLE", None, "str"),
     Key("build", "index-url", "BREEZE_INDEX_URL", "", "str"),
     Key("build", "extra-index-urls", "BREEZE_EXTRA_INDEX_URLS", (), "list"),
@@ -585,7 +591,37 @@ def load_project(
         extra_index_urls=tuple(extra_value.value),
         build_secrets=tuple(secrets_value.value),
         tests=_tests_config(get),
+        python_path=_python_path(get("image", "python-path"), folders),
+        image_env=_image_env(get("image", "env")),
     )
+
+
+def _python_path(value: Value, folders: tuple[str, ...]) -> tuple[str, ...]:
+    for folder in value.value:
+        if folder not in folders:
+            raise value.fail(
+                f"{folder!r} is not one of [image] folders {list(folders)}",
+                "Put only folders that are baked into the image on the path (add it to [image] folders).",
+            )
+    return tuple(value.value)
+
+
+_SECRET_NAME = re.compile(r"password|passwd|secret|token|credential|private_key|api_key", re.IGNORECASE)
+
+
+def _image_env(value: Value) -> dict[str, str]:
+    env = dict(value.value)
+    for name, item in env.items():
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name) or not isinstance(item, str):
+            raise value.fail(
+                f"{name} = {item!r} is not an environment variable", 'Write NAME = "value" (a quoted string).'
+            )
+        if _SECRET_NAME.search(name):
+            raise value.fail(
+                f"{name} looks like a secret, and [image] env is baked into an image layer",
+                f"Keep it out of the image: refer to it as ${{{name}}} in breeze-settings.yaml and set it in .env.",
+            )
+    return env
 
 
 def _tests_config(get: Callable[[str, str], Value]) -> TestsConfig:

@@ -137,3 +137,22 @@ def breeze(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, 
         return code, out, err
 
     return run
+
+
+ADOPT_FIXTURES = Path(__file__).parent / "fixtures" / "adopt"
+
+
+def copy_adopt_fixture(kind: str, target: Path) -> Path:
+    """tests/fixtures/adopt/<kind> copied to ``target``; ``dot-X`` files become ``.X``."""
+    import shutil
+
+    shutil.copytree(ADOPT_FIXTURES / kind, target)
+    for path in sorted(target.rglob("dot-*")):
+        path.rename(path.with_name("." + path.name[len("dot-") :]))
+    return target
+
+
+@pytest.fixture
+def adopt_fixture(tmp_path: Path) -> Callable[[str], Path]:
+    """``adopt_fixture("handmade")``: a fresh copy of that fixture repository (not yet git)."""
+    return lambda kind: copy_adopt_fixture(kind, tmp_path / kind)
