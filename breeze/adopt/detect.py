@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from breeze.adopt import astro, compose, dockerfile
+from breeze.images.extension import is_extension
 
 _DAG_MARKERS = ("from airflow", "import airflow", "airflow.sdk")
 
@@ -18,7 +19,7 @@ def signs(root: Path) -> list[str]:
     if compose_file is not None and compose.runs_airflow(root, compose_file):
         found.append(f"a compose file running Airflow ({compose_file.name})")
     docker = root / "Dockerfile"
-    if docker.is_file() and not dockerfile.is_extension(docker) and _airflow_base(docker):
+    if docker.is_file() and not is_extension(docker) and _airflow_base(docker):
         found.append("a Dockerfile built from an Airflow image")
     if astro.is_project(root):
         found.append("an astro project")

@@ -11,7 +11,6 @@ from breeze.adopt.model import Collector, Reading
 from breeze.adopt.requirements import read_pip_args
 
 OFFICIAL = re.compile(r"^(?:docker\.io/)?apache/airflow:(?:slim-)?(\d+\.\d+\.\d+)(?:-python(\d+\.\d+))?$")
-_EXTENSION = re.compile(r"^\$\{?BREEZE_IMAGE\}?$")
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 # Shell steps that only tidy up after apt or pip, so there is nothing to carry over.
 _TIDY = re.compile(
@@ -63,16 +62,6 @@ def substitute(text: str, args: dict[str, str]) -> str | None:
 
     result = _VAR.sub(replace, text)
     return None if missing else result
-
-
-def is_extension(path: Path) -> bool:
-    """True for a Dockerfile breeze builds on top of its own image (``FROM ${BREEZE_IMAGE}``)."""
-    try:
-        steps = instructions(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return False
-    froms = [rest.split()[0] for _, word, rest in steps if word == "FROM" and rest]
-    return bool(froms) and all(_EXTENSION.match(ref) for ref in froms[:1])
 
 
 def read(root: Path, path: Path) -> Reading:

@@ -7,6 +7,7 @@ from pathlib import Path
 from breeze.adopt import astro, compose, dockerfile, envvars, pyconfig
 from breeze.adopt.model import Collector, Reading
 from breeze.adopt.requirements import read_packages, read_requirements
+from breeze.images.extension import is_extension
 from breeze.stack.settings import DOTENV_FILE, read_dotenv
 
 
@@ -15,7 +16,7 @@ def read_all(root: Path) -> list[Reading]:
     dotenv = read_dotenv(root / DOTENV_FILE)
     readings: list[Reading] = []
     docker = root / "Dockerfile"
-    if docker.is_file() and not dockerfile.is_extension(docker):
+    if docker.is_file() and not is_extension(docker):
         readings.append(dockerfile.read(root, docker))
     compose_file = compose.find(root)
     if compose_file is not None and compose.runs_airflow(root, compose_file):

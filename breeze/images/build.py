@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
+from breeze.images.extension import extension_dockerfile
 from breeze.images.params import (
     BuildRequest,
     ImageSpec,
@@ -77,7 +78,10 @@ def build_image(
         f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
     )
     started = time.monotonic()
-    extended = kind == "prod" and config.dockerfile is not None
+    dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
+    if notice:
+        ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
+    extended = dockerfile is not None
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = [*config.build_secrets, *extra_secrets]
@@ -105,8 +109,7 @@ def build_image(
             if not ctx.verbose:
                 ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
             raise failures.explain(spec, lines, str(log_path)) from None
-        if extended:
-            assert config.dockerfile is not None
+        if dockerfile is not None:
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from breeze.adopt import dockerfile
 from breeze.adopt.model import Reading
+from breeze.images.extension import is_extension
 
 
 def read(root: Path, text: str) -> Reading:
@@ -64,9 +65,9 @@ def test_a_base_it_cannot_read_blocks_only_without_another_source(tmp_path: Path
 def test_a_breeze_extension_is_recognised(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("ARG BREEZE_IMAGE\nFROM ${BREEZE_IMAGE}\nRUN echo hi\n")
 
-    assert dockerfile.is_extension(tmp_path / "Dockerfile")
+    assert is_extension(tmp_path / "Dockerfile")
     (tmp_path / "Dockerfile").write_text("FROM apache/airflow:3.0.6\n")
-    assert not dockerfile.is_extension(tmp_path / "Dockerfile")
+    assert not is_extension(tmp_path / "Dockerfile")
 
 
 def test_pip_install_of_airflow_pins_version_and_extras(tmp_path: Path) -> None:

@@ -67,7 +67,6 @@ CASES = [
     case("shell --postgres-version 9", None, None, 2, "--postgres-version '9' is not supported"),
     case("start-airflow --mysql-version 5.7", None, None, 2, "--mysql-version '5.7' is not supported"),
     case("start-airflow --executor celery", None, None, 2, "CeleryExecutor cannot use SQLite"),
-    case("start-airflow --backend postgres", None, None, 2, "needs Airflow's `postgres` extra"),
     case("shell --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
     case("shell --python 3.11,3.12", None, None, 2, "names 2 Python versions; this command runs one"),
     case("start-airflow --api-port http", None, None, 2, "Invalid value for '--api-port'"),
