@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def read(root: Path, path: Path, dotenv: dict[str, str]) -> Reading:
             out.gap(
                 f"service {name} ({image or 'built here'})",
                 where,
-                "Keep starting it from your compose file and point a connection in breeze-settings.yaml at it.",
+                "Add it to compose.override.yaml (merged into breeze's stack), or keep starting it yourself.",
             )
     return out.reading()
 
@@ -130,9 +131,16 @@ def _environment(
 def _volumes(root: Path, volumes: object, dotenv: dict[str, str], where: str, out: Collector) -> None:
     for volume in volumes if isinstance(volumes, list) else []:
         text = interpolate(volume if isinstance(volume, str) else str(volume.get("source", "")), dotenv)
-        host = text.split(":")[0]
+        host, _, rest = text.partition(":")
         if not host.startswith((".", "/")):
             continue  # a named volume
+        if rest.split(":")[0].rstrip("/").endswith("/dags") and posixpath.normpath(host) != "dags":
+            out.gap(
+                f"DAGs folder {host} (breeze reads the project's dags/)",
+                where,
+                f"Move the DAG files into dags/ (`git mv {host} dags`).",
+            )
+            continue
         path = Path(host) if Path(host).is_absolute() else root / host
         try:
             parts = path.resolve().relative_to(root.resolve()).parts

@@ -76,3 +76,17 @@ def test_a_file_without_services_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="has no `services:` mapping"):
         compose.read(tmp_path, path, {})
+
+
+def test_a_dags_folder_elsewhere_is_reported_with_the_move(tmp_path: Path) -> None:
+    (tmp_path / "airflow" / "dags").mkdir(parents=True)
+    path = tmp_path / "docker-compose.yaml"
+    path.write_text(
+        "services:\n  s:\n    image: apache/airflow:3.0.6\n    volumes: ['./airflow/dags:/opt/airflow/dags']\n"
+    )
+
+    reading = compose.read(tmp_path, path, {})
+
+    assert [gap.fix for gap in reading.gaps] == [
+        "Move the DAG files into dags/ (`git mv ./airflow/dags dags`)."
+    ]
