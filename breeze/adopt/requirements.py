@@ -59,31 +59,25 @@ def requirement(spec: str, where: str, out: Collector, *, collect: bool = False)
 
 def read_pip_args(root: Path, words: list[str], where: str, out: Collector, copied: dict[str, str]) -> None:
     """``pip install -r FILE pkg ...`` in a Dockerfile ``RUN``."""
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if word in ("-r", "--requirement") or (word.startswith("-r") and len(word) > 2):
-            target = word[2:] if len(word) > 2 and not word.startswith("--") else _at(words, index)
-            index += 0 if len(word) > 2 and not word.startswith("--") else 1
-            _requirements_file(root, target, copied, where, out)
+    words = list(words)
+    while words:
+        word = words.pop(0)
+        if word in ("-r", "--requirement"):
+            _requirements_file(root, words.pop(0) if words else "", copied, where, out)
+        elif word.startswith("-r") and not word.startswith("--"):
+            _requirements_file(root, word[2:], copied, where, out)
         elif word in _OPTIONS_WITH_VALUE:
-            out.gap(f"pip {word} {_at(words, index)}", where, _option_fix(word))
-            index += 1
+            out.gap(f"pip {word} {words.pop(0) if words else ''}".strip(), where, _option_fix(word))
         elif word.startswith("-") or "$" in word:
             continue
-        elif word in (".", "-e") or word.startswith(("/", "./")):
+        elif word == "." or word.startswith(("/", "./")):
             out.gap(
                 f"pip install {word} (a local package)",
                 where,
-                "Add it to [image] python-path, or build it in a Dockerfile FROM ${BREEZE_IMAGE}.",
+                "Add its folder to [image] python-path, or build it in a Dockerfile FROM ${BREEZE_IMAGE}.",
             )
         else:
             requirement(word, where, out, collect=True)
-
-
-def _at(words: list[str], index: int) -> str:
-    return words[index] if index < len(words) else ""
 
 
 def _requirements_file(root: Path, target: str, copied: dict[str, str], where: str, out: Collector) -> None:

@@ -44,7 +44,7 @@ def _dotenv(values: dict[str, str], compose_read: bool) -> Reading:
             before = len(out.gaps)
             envvars.classify(name, values[name], DOTENV_FILE, out)
             # A setting breeze does not own stays where it is: local stacks read AIRFLOW__* from .env.
-            out.facts = [f for f in out.facts if f.field != "config"]
+            out.facts = [f for f in out.facts if f.field != "config" or not f.value]
             if len(out.gaps) == before:
                 out.fact("config", (), f"{DOTENV_FILE} {name}", note="stays in .env (local stacks read it)")
         elif name == "_PIP_ADDITIONAL_REQUIREMENTS" and not compose_read:

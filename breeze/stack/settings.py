@@ -609,15 +609,16 @@ def load_settings(root: Path, env: Mapping[str, str] | None = None, file: Path |
         label = str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         label = str(path)
-    warnings = tuple(w for w in (dotenv_warning(root),) if w)
+    from_dotenv, skipped = dotenv_config(lambda: read_dotenv(root / DOTENV_FILE))
+    warnings = (*(w for w in (dotenv_warning(root),) if w), *skipped)
 
     if not path.exists():
-        return Settings(warnings=warnings)
+        return Settings(warnings=warnings, config=from_dotenv)
     if not path.is_file():
         raise ConfigError(f"{label} is not a file.", fix=f"Remove it, or pass the path of a {SETTINGS_FILE}.")
     data = _read_yaml(path, label)
     if data is None:
-        return Settings(warnings=warnings)
+        return Settings(warnings=warnings, config=from_dotenv)
     if not isinstance(data, dict):
         raise ConfigError(
             f"{label}: the top level must be a mapping, got {type(data).__name__} {data!r:.60}.",
@@ -639,11 +640,10 @@ def load_settings(root: Path, env: Mapping[str, str] | None = None, file: Path |
     _same_to_airflow(reader, "connections", list(connections), "AIRFLOW_CONN_")
     _same_to_airflow(reader, "variables", list(variables), "AIRFLOW_VAR_")
     config = config_env(reader, reader.section(data, "config"))
-    from_dotenv, skipped = dotenv_config(lambda: read_dotenv(root / DOTENV_FILE))
     return Settings(
         connections=connections,
         variables=variables,
         pools=pools,
-        warnings=(*warnings, *skipped),
+        warnings=warnings,
         config={**config, **from_dotenv},
     )

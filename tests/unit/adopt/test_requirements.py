@@ -44,3 +44,28 @@ def test_packages_txt_is_checked(tmp_path: Path) -> None:
     (tmp_path / "packages.txt").write_text("Not_A_Package\n")
     with pytest.raises(ConfigError, match="is not a Debian package name"):
         read_packages(tmp_path, tmp_path / "packages.txt")
+
+
+def test_pip_install_arguments(tmp_path: Path) -> None:
+    from breeze.adopt.model import Collector
+    from breeze.adopt.requirements import read_pip_args
+
+    (tmp_path / "req.txt").write_text("pandas==2.2.3\n")
+    out = Collector()
+
+    read_pip_args(
+        tmp_path,
+        ["--no-cache-dir", "-r/tmp/req.txt", "--index-url", "https://x/simple", ".", "$EXTRA", "polars"],
+        "Dockerfile:3",
+        out,
+        {"/tmp/req.txt": "req.txt"},
+    )
+
+    assert [(f.field, f.value) for f in out.facts] == [
+        ("requirements", "req.txt"),
+        ("python_deps", ("polars",)),
+    ]
+    assert [gap.what for gap in out.gaps] == [
+        "pip --index-url https://x/simple",
+        "pip install . (a local package)",
+    ]
