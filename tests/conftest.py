@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixture repositories hold tests of their own (run inside breeze's images), not breeze's tests.
+collect_ignore = ["fixtures"]
+
 ENGINE_GUARD = "unit test reached the container engine; mark it @pytest.mark.integration"
 HOST_TOOL_GUARD = "unit test ran a host tool (debootstrap); mark it @pytest.mark.integration"
 
