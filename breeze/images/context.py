@@ -162,14 +162,14 @@ def _env_quote(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", " ")
 
 
-def _copy_folder(source: Path, target: Path, root: Path, ignored: dockerignore.DockerIgnore) -> None:
+def _copy_folder(source: Path, target: Path, project: Path, ignored: dockerignore.DockerIgnore) -> None:
     if not source.is_dir():
         target.mkdir()
         os.chmod(target, 0o775)
         return
 
     def ignore(directory: str, names: list[str]) -> set[str]:
-        base = Path(directory).relative_to(root).as_posix()
+        base = Path(directory).relative_to(project).as_posix()
         return {n for n in names if n in _SKIP_NAMES or n.endswith(".pyc") or ignored.excluded(f"{base}/{n}")}
 
     shutil.copytree(source, target, ignore=ignore, symlinks=False)
