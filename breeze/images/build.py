@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
+from breeze.images.extension import extension_dockerfile
 from breeze.images.params import (
     BuildRequest,
     ImageSpec,
@@ -77,7 +79,10 @@ def build_image(
         f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
     )
     started = time.monotonic()
-    extended = kind == "prod" and config.dockerfile is not None
+    dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
+    if notice:
+        ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
+    extended = dockerfile is not None
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = [*config.build_secrets, *extra_secrets]
@@ -105,8 +110,7 @@ def build_image(
             if not ctx.verbose:
                 ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
             raise failures.explain(spec, lines, str(log_path)) from None
-        if extended:
-            assert config.dockerfile is not None
+        if dockerfile is not None:
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
@@ -114,7 +118,12 @@ def build_image(
 
 
 def _build_extension(
-    ctx: AppContext, spec: ImageSpec, labels: dict[str, str], secrets: list[str], no_cache: bool, log_path
+    ctx: AppContext,
+    spec: ImageSpec,
+    labels: dict[str, str],
+    secrets: list[str],
+    no_cache: bool,
+    log_path: Path,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
     from breeze.engine import BuildStreamError

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,7 +96,6 @@ def prepare(
             fix="Create dags/ with your DAG files (breeze mounts it into Airflow).",
         )
     check_stack(config, backend, executor)
-    _check_extras(config, backend, executor)
     python = select_python(config, request.python)
     settings = load_settings(config.root)
     for warning in settings.warnings:
@@ -161,33 +159,6 @@ def check_request(request: StackRequest) -> tuple[Backend, Executor, str, str]:
         check_version("--postgres-version", request.postgres_version, POSTGRES_VERSIONS),
         check_version("--mysql-version", request.mysql_version, MYSQL_VERSIONS),
     )
-
-
-_NEEDED_EXTRAS = {"postgres": "postgres", "mysql": "mysql", "CeleryExecutor": "celery"}
-
-
-def _check_extras(config: ProjectConfig, backend: str, executor: str) -> None:
-    """The driver or provider a backend/executor needs must be in the image, or the start fails
-    minutes later in a container log."""
-    lines = config.requirements.read_text().splitlines() if config.requirements else []
-    names = {_requirement_name(line) for line in [*lines, *config.python_deps]}
-    for need in (backend, executor):
-        extra = _NEEDED_EXTRAS.get(need)
-        if extra is None or extra in config.airflow_extras:
-            continue
-        if f"apache-airflow-providers-{extra}" in names:
-            continue
-        raise ConfigError(
-            f"{need} needs Airflow's `{extra}` extra, which {config.config_file.name} does not list.",
-            fix=f'Add "{extra}" to [airflow] extras (the CI image is rebuilt), or choose another '
-            f"{'backend' if need == backend else 'executor'}.",
-        )
-
-
-def _requirement_name(line: str) -> str:
-    """The normalised project name of a requirements line ('' for comments and options)."""
-    match = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line.split("#", 1)[0])
-    return re.sub(r"[-_.]+", "-", match.group(1)).lower() if match else ""
 
 
 def _write_files(params: StackParams, admin_password: str, pools_json: str | None) -> None:

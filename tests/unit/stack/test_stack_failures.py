@@ -53,17 +53,3 @@ def test_compose_failure_with_a_live_engine_is_a_stack_error(project: Path) -> N
     ctx, params = make(project, LiveEngine())
     with pytest.raises(stack.StackError):
         stack._exited_services(ctx, FailingClient(), params)  # type: ignore[arg-type]
-
-
-def test_extras_check_reads_requirement_names_not_text(project: Path) -> None:
-    from breeze.errors import ConfigError
-
-    (project / "requirements.txt").write_text(
-        "# apache-airflow-providers-celery\napache-airflow-providers-celery-extra\n"
-    )
-    config = load_project(project, env={})
-    with pytest.raises(ConfigError) as error:
-        stack._check_extras(config, "sqlite", "CeleryExecutor")
-    assert 'Add "celery"' in (error.value.fix or "")
-    (project / "requirements.txt").write_text("Apache_Airflow_Providers_Celery>=3.8  # the executor\n")
-    stack._check_extras(load_project(project, env={}), "sqlite", "CeleryExecutor")
