@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
@@ -98,7 +99,11 @@ def build_image(
         )
         try:
             lines = progress.follow(
-                stream, console=ctx.console, title=spec.title, log_path=log_path, verbose=ctx.verbose
+                stream,
+                console=ctx.console,
+                title=spec.title,
+                log_path=_log(ctx, log_path),
+                verbose=ctx.verbose,
             )
         except BuildStreamError:
             lines = log_path.read_text().splitlines()
@@ -137,7 +142,9 @@ def _build_extension(
     )
     ext_log = log_path.with_name(log_path.stem + "-extension.log")
     try:
-        progress.follow(stream, console=ctx.console, title=spec.title, log_path=ext_log, verbose=ctx.verbose)
+        progress.follow(
+            stream, console=ctx.console, title=spec.title, log_path=_log(ctx, ext_log), verbose=ctx.verbose
+        )
     except BuildStreamError:
         text = ext_log.read_text()
         raise BuildError(
@@ -146,6 +153,11 @@ def _build_extension(
             f"`FROM ${{BREEZE_IMAGE}}`. Full log: {ext_log}",
             details=text[-4000:],
         ) from None
+
+
+def _log(ctx: AppContext, path: Path) -> Path | None:
+    """A dry run builds nothing, so it keeps the last build's log as it was."""
+    return None if ctx.dry_run else path
 
 
 def _summary(ctx: AppContext, results: list[Built]) -> None:

@@ -3,6 +3,7 @@ CI logs, every line under --verbose; the whole log always goes to a file."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable
@@ -15,16 +16,19 @@ if TYPE_CHECKING:
 _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
 
 
-def follow(lines: Iterable[str], *, console: Console, title: str, log_path: Path, verbose: bool) -> list[str]:
+def follow(
+    lines: Iterable[str], *, console: Console, title: str, log_path: Path | None, verbose: bool
+) -> list[str]:
     """Consume the build stream; return every line. Raises whatever the stream raises, after
-    the log file is complete."""
+    the log file is complete. No log file (``None``) in a dry run: the last build's log stays."""
     from rich.markup import escape
 
     collected: list[str] = []
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     seen_steps: set[str] = set()
-    with log_path.open("w") as log:
+    with log_path.open("w") if log_path is not None else open(os.devnull, "w") as log:
         status = None if verbose or not console.is_terminal else console.status(f"{title}: starting")
         if status is not None:
             status.start()

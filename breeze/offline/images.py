@@ -12,19 +12,25 @@ the only module here that starts host processes; everything that touches the eng
 from __future__ import annotations
 
 import shlex
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from breeze.errors import BreezeError, BuildError, ConfigError
+from rich.markup import escape
+
+from breeze.context import AppContext
+from breeze.engine import BuildStreamError
+from breeze.errors import BreezeError, BuildError, ConfigError, EngineCommandFailed
+from breeze.offline import registry, rootfs
+from breeze.offline.rootfs import Tool
+from breeze.paths import cache_dir
+from breeze.resources import data_path
 from breeze.versions import DEBIAN_PYTHON_SUITES, DEFAULT_MIRROR
-
-if TYPE_CHECKING:
-    from breeze.context import AppContext
-    from breeze.offline.rootfs import Tool
 
 REPOSITORY = "breeze-offline"
 LABELS: dict[str, str] = {"dev.breeze.managed": "true", "dev.breeze.offline": "true"}
@@ -197,8 +203,6 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
                 _build(ctx, step, no_cache=request.force)
         _done(ctx, step.describe(), time.monotonic() - step_started)
 
-    from breeze.offline import registry
-
     entries = registry_entries(steps)
     summary = ", ".join(f"{kind} {v} -> {ref}" for kind, table in entries.items() for v, ref in table.items())
     if ctx.dry_run:
@@ -216,7 +220,6 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
 
 
 def _remove(ctx: AppContext, request: OfflineRequest) -> int:
-    from breeze.offline import registry
 
     if request.pythons or request.force or request.skip_services:
         raise ConfigError(
@@ -264,7 +267,6 @@ def _done(ctx: AppContext, what: str, seconds: float) -> None:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
 
     return escape(text)
 
@@ -282,7 +284,6 @@ def _echo(ctx: AppContext, tail: deque[str]) -> Callable[[str], None]:
 
 # -- Debian bases -------------------------------------------------------------------------------
 def _bootstrap_tool() -> Tool:
-    from breeze.offline import rootfs
 
     tool = rootfs.find_tool()
     if tool is None:
@@ -302,10 +303,6 @@ def _bootstrap_tool() -> Tool:
 
 def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
     """debootstrap a minimal Debian, pack it, import it as an image."""
-    import tempfile
-
-    from breeze.offline import rootfs
-    from breeze.paths import cache_dir
 
     changes = [*_IMPORT_CHANGES, *_label_changes({**LABELS, "dev.breeze.debian-suite": step.suite})]
     if ctx.dry_run:
@@ -353,11 +350,8 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
 def _import_dry_run(ctx: AppContext, tarball: str, ref: str, changes: list[str]) -> None:
     """Let the engine seam print the import; python-on-whales then inspects the image the (skipped)
     import would have made, which fails, and that failure means nothing in a dry run."""
-    from contextlib import suppress
 
-    from python_on_whales.exceptions import DockerException
-
-    with suppress(DockerException):
+    with suppress(EngineCommandFailed):
         ctx.engine.import_rootfs(tarball, ref, changes)
 
 
@@ -410,8 +404,6 @@ def _build(ctx: AppContext, step: Step, *, no_cache: bool) -> None:
 def _run_build(
     ctx: AppContext, step: Step, context: str, *, labels: dict[str, str], base: str, no_cache: bool
 ) -> None:
-    from breeze.engine import BuildStreamError
-    from breeze.resources import data_path
 
     directory = data_path("images", "offline", context)
     tail: deque[str] = deque(maxlen=_TAIL)
