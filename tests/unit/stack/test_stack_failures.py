@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from breeze.config import load_project
 from breeze.context import AppContext
 from breeze.errors import ConfigError, EngineCommandFailed, EngineError, StackError
