@@ -1,0 +1,116 @@
+"""--dry-run against a simulated `docker` binary on PATH: every command breeze would run goes
+through the engine seam, which prints the mutating ones and runs only the read-only ones.
+
+The seam wraps private functions of python-on-whales (pinned in pyproject.toml): if a release
+moves them, a mutating command reaches the fake binary and these tests fail. The fake also
+proves that a dry run changes nothing on disk (no secrets, no stack state, no build log)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from breeze.config import load_project
+from breeze.engine import Engine
+from breeze.paths import cache_dir, config_dir
+
+Breeze = Callable[..., tuple[int, str, str]]
+
+# The fake answers what a dry run asks (versions, "no such image") and records every call.
+FAKE_DOCKER = """#!/bin/sh
+printf '%s\\n' "$*" >> "$FAKE_DOCKER_LOG"
+case "$*" in
+  version*) echo '{"Client": {"Version": "28.2.2"}, "Server": {"Version": "26.1.5"}}' ;;
+  "compose version"*) echo "Docker Compose version v2.26.1" ;;
+  "buildx version"*) echo "github.com/docker/buildx 0.13.1" ;;
+  "image inspect"*|inspect*) echo "Error: No such image: $3" >&2; exit 1 ;;
+esac
+exit 0
+"""
+# Verbs that change something: none of them may reach the binary in a dry run.
+MUTATING = {"build", "run", "up", "down", "rm", "remove", "tag", "import", "create", "start", "stop", "kill",
+            "exec", "push", "pull", "prune", "load"}  # fmt: skip
+
+
+@pytest.fixture
+def simulated_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake `docker` first on PATH, and the engine seam allowed to reach it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "docker"
+    fake.write_text(FAKE_DOCKER)
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    log = tmp_path / "docker-calls.log"
+    log.touch()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_DOCKER_LOG", str(log))
+    monkeypatch.setattr(Engine, "docker", property(lambda self: self._new_client()))
+    return log
+
+
+def calls(log: Path) -> list[list[str]]:
+    return [line.split() for line in log.read_text().splitlines()]
+
+
+def mutating(log: Path) -> list[str]:
+    return [" ".join(argv) for argv in calls(log) if MUTATING & set(argv)]
+
+
+@pytest.fixture
+def offline_project(project: Path, project_toml: Callable[[str], Path]) -> Path:
+    """No network needed: no constraints, and PyPI's release list already cached."""
+    project_toml('[airflow]\nconstraints = "none"\n')
+    version = load_project(project, env={}).airflow_version
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    (cache_dir() / "pypi-apache-airflow-releases.json").write_text(json.dumps([version]))
+    return project
+
+
+def files_under(*roots: Path) -> set[Path]:
+    return {path for root in roots if root.exists() for path in root.rglob("*")}
+
+
+def test_dry_run_build_with_a_simulated_docker_runs_nothing_that_changes(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "build-image")
+
+    assert code == 0, err
+    assert "docker buildx build" in out  # printed by the seam ...
+    assert mutating(simulated_docker) == []  # ... and never run
+    assert any(argv[:1] == ["version"] for argv in calls(simulated_docker))  # read-only ones did run
+
+
+def test_dry_run_start_airflow_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    before = files_under(cache_dir(), config_dir())
+
+    code, out, err = breeze(
+        "--dry-run", "--project", str(offline_project), "start-airflow", "--backend", "sqlite"
+    )
+
+    assert code == 0, err
+    assert "docker buildx build" in out and " up " in out
+    assert mutating(simulated_docker) == []
+    # No per-project secrets, no stack state, no emptied build log: nothing new on disk but the
+    # build context breeze stages in its cache (a cache, rebuilt on every build).
+    created = {p for p in files_under(cache_dir(), config_dir()) - before if "contexts" not in p.parts}
+    assert not [p for p in created if p.is_file()], created
+    assert breeze("--project", str(offline_project), "down")[2].startswith("No stack has been started")
+
+
+def test_dry_run_shell_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "shell", "-c", "true")
+
+    assert code == 0, err
+    assert " run " in out
+    assert mutating(simulated_docker) == []
+    assert not (config_dir() / "projects").exists()
