@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from breeze import paths
 from breeze.context import AppContext
+from breeze.engine import Resource
 from breeze.errors import EngineCommandFailed
 from breeze.offline import registry
 from breeze.offline.images import REPOSITORY
@@ -107,7 +109,11 @@ def find(ctx: AppContext, request: CleanupRequest) -> list[Item]:
         name = ", ".join(tags) or image.id.removeprefix("sha256:")[:12]
         add(Item("image", image.id, name, image.size, offline=offline))
 
-    for kind, listing in (("volume", engine.volumes), ("network", engine.networks)):
+    listings: tuple[tuple[Kind, Callable[[str], list[Resource]]], ...] = (
+        ("volume", engine.volumes),
+        ("network", engine.networks),
+    )
+    for kind, listing in listings:
         for resource in [*listing(label), *listing(COMPOSE_PROJECT)]:
             if owned_by_breeze(resource.labels, request.only_project):
                 add(Item(kind, resource.name, resource.name))

@@ -116,20 +116,20 @@ def _install_trace() -> None:
             return ("", "") if kw.get("return_stderr") else ""
         return original_run(args, *a, **kw)
 
-    def stream(full_cmd: list[Any], *a: Any, **kw: Any) -> Iterator[tuple[str, bytes]]:
+    def stream(full_cmd: list[Any], *a: Any, **kw: Any) -> Iterable[tuple[str, bytes]]:
         hook = _ACTIVE_HOOK.get()
         if hook is not None and not hook([str(x) for x in full_cmd]):
             return iter(())
-        return original_stream(full_cmd, *a, **kw)  # type: ignore[no-any-return]
+        return original_stream(full_cmd, *a, **kw)
 
-    run.__breeze_traced__ = True
+    traced: dict[str, Any] = {"run": run, "stream_stdout_and_stderr": stream}
+    vars(run)["__breeze_traced__"] = True
     for name, module in list(sys.modules.items()):
         if not name.startswith("python_on_whales"):
             continue
-        if getattr(module, "run", None) is original_run:
-            module.run = run
-        if getattr(module, "stream_stdout_and_stderr", None) is original_stream:
-            module.stream_stdout_and_stderr = stream
+        for attribute, original in (("run", original_run), ("stream_stdout_and_stderr", original_stream)):
+            if getattr(module, attribute, None) is original:
+                vars(module)[attribute] = traced[attribute]
 
 
 def _translate(exc: DockerException) -> EngineCommandFailed:
@@ -192,9 +192,7 @@ class Engine:
         finally:
             _ACTIVE_HOOK.reset(token)
 
-    def _stream(
-        self, fn: Callable[..., Iterable[tuple[str, bytes]]], *args: Any, **kwargs: Any
-    ) -> Iterator[tuple[str, bytes]]:
+    def _stream(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Iterator[tuple[str, bytes]]:
         """A streaming call: started and iterated under this engine's hook, errors translated."""
         stream = iter(self._call(fn, *args, **kwargs))
         while True:
@@ -260,7 +258,7 @@ class Engine:
 
     # -- facts (breeze doctor) -----------------------------------------------------------------
     def server_version(self) -> str:
-        return self._call(lambda: str(self.docker.version().server.version))
+        return self._call(lambda: str(getattr(self.docker.version().server, "version", None)))
 
     def buildx_version(self) -> str:
         return str(self._call(self.docker.buildx.version)).strip()
@@ -328,7 +326,7 @@ class Engine:
             stream_logs=True,
             build_contexts=build_contexts or {},
         )
-        lines = iter(stream)
+        lines: Iterator[str] = iter(stream)  # type: ignore[arg-type]  # stream_logs=True: an iterator
         while True:
             try:
                 line = self._call(next, lines)

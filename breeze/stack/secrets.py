@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def load_or_create(root: Path, *, dry_run: bool = False) -> StackSecrets:
     data: dict[str, str] = {}
     if path.is_file():
         data = json.loads(path.read_text())
-    wanted = {
+    wanted: dict[str, Callable[[], str]] = {
         "fernet_key": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "jwt_secret": lambda: secrets.token_urlsafe(32),
         "api_secret_key": lambda: secrets.token_urlsafe(32),
