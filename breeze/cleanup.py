@@ -23,7 +23,7 @@ from breeze.context import AppContext
 from breeze.engine import Resource
 from breeze.errors import EngineCommandFailed
 from breeze.offline import registry
-from breeze.offline.images import REPOSITORY
+from breeze.offline.plan import REPOSITORY
 
 Kind = Literal["container", "image", "volume", "network", "cache"]
 

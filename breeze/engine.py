@@ -9,20 +9,17 @@ import contextlib
 import os
 import shlex
 import shutil
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
-import python_on_whales
 from python_on_whales import DockerClient
-from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
 from breeze.compose import ComposeProject
+from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
 
 T = TypeVar("T")
@@ -41,107 +38,6 @@ COMPOSE_FIX = (
     "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
     "`scripts/install-engine.sh` does this), then check `docker compose version`."
 )
-
-_READ_ONLY = {
-    ("version",),
-    ("info",),
-    ("inspect",),
-    ("images",),
-    ("ps",),
-    ("image", "inspect"),
-    ("image", "ls"),
-    ("image", "list"),
-    ("container", "inspect"),
-    ("container", "ls"),
-    ("container", "list"),
-    ("volume", "inspect"),
-    ("volume", "ls"),
-    ("volume", "list"),
-    ("network", "inspect"),
-    ("network", "ls"),
-    ("buildx", "version"),
-    ("buildx", "inspect"),
-    ("buildx", "ls"),
-}
-_COMPOSE_READ_ONLY = {"version", "ps", "config", "ls", "logs", "images", "top", "port"}
-
-
-def is_read_only(argv: list[str]) -> bool:
-    """Whether a docker argv only reads state (and so still runs under ``--dry-run``)."""
-    words = argv[1:]
-    if not words:
-        return True
-    if words[0] == "compose":
-        return _compose_verb(words[1:]) in _COMPOSE_READ_ONLY
-    return (words[0],) in _READ_ONLY or tuple(words[:2]) in _READ_ONLY
-
-
-# compose's global options that take a value: skipped to find the subcommand.
-_COMPOSE_VALUE_OPTIONS = {
-    "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
-    "--ansi", "--progress", "--parallel",
-}  # fmt: skip
-
-
-def _compose_verb(words: list[str]) -> str | None:
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in _COMPOSE_VALUE_OPTIONS:
-            skip = True
-        elif not word.startswith("-"):
-            return word
-    return None
-
-
-# The hook of the Engine whose call is under way: python-on-whales' process starters consult it.
-# Set only inside Engine._call / Engine._stream, so each Engine traces its own calls.
-_ACTIVE_HOOK: ContextVar[Callable[[list[str]], bool] | None] = ContextVar("breeze_engine_hook", default=None)
-
-
-def _install_trace() -> None:
-    """Wrap python-on-whales' two process starters once, in every module that imported them.
-
-    They are private names of python-on-whales (pinned in pyproject.toml); the dry-run test with a
-    fake `docker` on PATH (tests/unit/test_engine_dry_run.py) fails if a release moves them."""
-    _ = python_on_whales.DockerClient  # importing it loaded every component module: all are wrapped
-    if getattr(pow_utils.run, "__breeze_traced__", False):
-        return
-    original_run, original_stream = pow_utils.run, pow_utils.stream_stdout_and_stderr
-
-    def run(args: list[Any], *a: Any, **kw: Any) -> Any:
-        hook = _ACTIVE_HOOK.get()
-        if hook is not None and not hook([str(x) for x in args]):
-            return ("", "") if kw.get("return_stderr") else ""
-        return original_run(args, *a, **kw)
-
-    def stream(full_cmd: list[Any], *a: Any, **kw: Any) -> Iterable[tuple[str, bytes]]:
-        hook = _ACTIVE_HOOK.get()
-        if hook is not None and not hook([str(x) for x in full_cmd]):
-            return iter(())
-        return original_stream(full_cmd, *a, **kw)
-
-    traced: dict[str, Any] = {"run": run, "stream_stdout_and_stderr": stream}
-    vars(run)["__breeze_traced__"] = True
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("python_on_whales"):
-            continue
-        for attribute, original in (("run", original_run), ("stream_stdout_and_stderr", original_stream)):
-            if getattr(module, attribute, None) is original:
-                vars(module)[attribute] = traced[attribute]
-
-
-def _translate(exc: DockerException) -> EngineCommandFailed:
-    return EngineCommandFailed(
-        [str(x) for x in exc.docker_command], exc.return_code, _text(exc.stdout), _text(exc.stderr)
-    )
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
 @dataclass
@@ -175,7 +71,7 @@ class Engine:
         return runs
 
     def _new_client(self, **compose: Any) -> DockerClient:
-        _install_trace()
+        install_trace()
         return DockerClient(**compose)
 
     @cached_property
@@ -184,13 +80,13 @@ class Engine:
 
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Call python-on-whales with this engine's hook; its errors become EngineCommandFailed."""
-        token = _ACTIVE_HOOK.set(self._trace)
+        token = ACTIVE_HOOK.set(self._trace)
         try:
             return fn(*args, **kwargs)
         except DockerException as exc:
-            raise _translate(exc) from None
+            raise translate(exc) from None
         finally:
-            _ACTIVE_HOOK.reset(token)
+            ACTIVE_HOOK.reset(token)
 
     def _stream(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Iterator[tuple[str, bytes]]:
         """A streaming call: started and iterated under this engine's hook, errors translated."""

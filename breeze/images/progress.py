@@ -8,10 +8,9 @@ import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from rich.console import Console
+from rich.markup import escape
 
 _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
 
@@ -21,7 +20,6 @@ def follow(
 ) -> list[str]:
     """Consume the build stream; return every line. Raises whatever the stream raises, after
     the log file is complete. No log file (``None``) in a dry run: the last build's log stays."""
-    from rich.markup import escape
 
     collected: list[str] = []
     if log_path is not None:
