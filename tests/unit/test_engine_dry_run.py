@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from breeze.config import load_project
+from breeze.config import load_project, select_python
 from breeze.engine import Engine
 from breeze.paths import cache_dir, config_dir
 
@@ -78,12 +78,18 @@ def files_under(*roots: Path) -> set[Path]:
 def test_dry_run_build_with_a_simulated_docker_runs_nothing_that_changes(
     simulated_docker: Path, offline_project: Path, breeze: Breeze
 ) -> None:
+    config = load_project(offline_project, env={})
+    last_log = cache_dir() / "logs" / f"{config.name}-ci-python{select_python(config, None)}.log"
+    last_log.parent.mkdir(parents=True)
+    last_log.write_text("the last real build's log\n")
+
     code, out, err = breeze("--dry-run", "--project", str(offline_project), "build-image")
 
     assert code == 0, err
     assert "docker buildx build" in out  # printed by the seam ...
     assert mutating(simulated_docker) == []  # ... and never run
     assert any(argv[:1] == ["version"] for argv in calls(simulated_docker))  # read-only ones did run
+    assert last_log.read_text() == "the last real build's log\n"
 
 
 def test_dry_run_start_airflow_with_a_simulated_docker_changes_nothing(
