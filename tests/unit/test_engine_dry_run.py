@@ -7,6 +7,7 @@ proves that a dry run changes nothing on disk (no secrets, no stack state, no bu
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -14,16 +15,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from breeze.config import load_project, select_python
 from breeze.engine import Engine
+from breeze.errors import EngineCommandFailed, StackError
 from breeze.paths import cache_dir, config_dir
+from breeze.stack.lifecycle import compose_failure
 
 Breeze = Callable[..., tuple[int, str, str]]
 
 # The fake answers what a dry run asks (versions, "no such image") and records every call.
 FAKE_DOCKER = """#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_DOCKER_LOG"
+if [ -n "$FAKE_DOCKER_FAIL" ] && printf '%s' "$*" | grep -q -- "$FAKE_DOCKER_FAIL"; then
+  echo "Error response from daemon: pull access denied for mysql" >&2; exit 18
+fi
 case "$*" in
   version*) echo '{"Client": {"Version": "28.2.2"}, "Server": {"Version": "26.1.5"}}' ;;
   "compose version"*) echo "Docker Compose version v2.26.1" ;;
@@ -120,3 +127,19 @@ def test_dry_run_shell_with_a_simulated_docker_changes_nothing(
     assert " run " in out
     assert mutating(simulated_docker) == []
     assert not (config_dir() / "projects").exists()
+
+
+def test_a_failed_compose_command_is_translated_once_at_the_seam_simulated(
+    simulated_docker: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_DOCKER_FAIL", " up ")
+    engine = Engine(Console(file=io.StringIO()))
+    project = engine.compose_project("breeze-demo-1234abcd", ["a.yaml"], "compose.env", ["components"])
+
+    with pytest.raises(EngineCommandFailed) as failed:
+        project.up()
+
+    assert failed.value.return_code == 18 and failed.value.pull_failed
+    assert "--project-name breeze-demo-1234abcd" in " ".join(failed.value.argv)
+    error = compose_failure(failed.value, "docker compose could not start the stack.")
+    assert isinstance(error, StackError) and "cannot be pulled" in error.message
