@@ -143,3 +143,15 @@ def test_a_failed_compose_command_is_translated_once_at_the_seam_simulated(
     assert "--project-name breeze-demo-1234abcd" in " ".join(failed.value.argv)
     error = compose_failure(failed.value, "docker compose could not start the stack.")
     assert isinstance(error, StackError) and "cannot be pulled" in error.message
+
+
+def test_dry_run_tests_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "tests", "--type", "lint")
+
+    assert code == 0, err
+    assert " run " in out and " down " in out
+    assert mutating(simulated_docker) == []
+    assert not (config_dir() / "projects").exists()
+    assert not (cache_dir() / "stacks").exists()
