@@ -26,7 +26,7 @@ from breeze.paths import config_dir
 from breeze.stack.params import compose_project_name
 from breeze.stack.ports import free_port
 from breeze.stack.secrets import load_or_create, project_key
-from breeze.stack.stack import stack_dir
+from breeze.stack.state import stack_dir
 
 pytestmark = pytest.mark.integration
 
