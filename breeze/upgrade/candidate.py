@@ -105,8 +105,11 @@ def import_errors(run_dir: Path | None) -> tuple[str, ...]:
     errors = []
     for case in ElementTree.parse(report).iter("testcase"):
         for failure in (*case.findall("failure"), *case.findall("error")):
-            text = (failure.get("message") or failure.text or "").strip()
-            errors.append(f"{case.get('name', '?')}: {_last_error_line(text)}")
+            text = "\n".join(part for part in (failure.get("message"), failure.text) if part)
+            name = case.get("name", "?")
+            # test_dag_file[dags/x.py] -> dags/x.py
+            file = name[name.index("[") + 1 : -1] if name.endswith("]") and "[" in name else name
+            errors.append(f"{file}: {_last_error_line(text)}")
     return tuple(errors)
 
 

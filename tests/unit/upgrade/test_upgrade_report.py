@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-from breeze.upgrade.candidate import TestOutcome
+from breeze.upgrade.candidate import TestOutcome, import_errors
 from breeze.upgrade.codecheck import CodeCheck, parse
 from breeze.upgrade.diff import diff
 from breeze.upgrade.params import UpgradePlan
@@ -73,3 +73,12 @@ def test_ready() -> None:
 
     assert report.ready and report.reasons() == []
     assert ("tests", "passed", "dag-integrity: ok, unit skipped (no tests/ folder)") in report.steps()
+
+
+def test_import_errors_are_read_from_the_dag_integrity_junit() -> None:
+    errors = import_errors(HERE / "runs" / "dag-integrity")
+
+    assert errors == (
+        "dags/legacy.py: ModuleNotFoundError: No module named 'airflow.operators.bash_operator'",
+    )
+    assert import_errors(None) == () and import_errors(HERE / "runs" / "nothing") == ()
