@@ -11,6 +11,7 @@ from rich.table import Table
 
 from breeze.config import ProjectConfig, load_project
 from breeze.context import AppContext
+from breeze.images.failures import shorten
 from breeze.images.inputs import check_airflow_release
 from breeze.images.params import ca_bundle
 from breeze.upgrade import candidate, codecheck, report
@@ -52,7 +53,8 @@ def _dependencies(
             f"[red]The project's requirements cannot be installed with Airflow {the_plan.candidate}.[/] "
             "uv says:"
         )
-        ctx.console.print(escape(result.candidate.conflict or ""), highlight=False, soft_wrap=True)
+        reason = shorten((result.candidate.conflict or "").splitlines())
+        ctx.console.print(escape(reason), highlight=False, soft_wrap=True)
         return
     if not result.current.ok:
         ctx.console.print(
