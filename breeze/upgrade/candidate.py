@@ -86,15 +86,16 @@ def test(ctx: AppContext, plan: UpgradePlan) -> TestOutcome:
     before = set(base.iterdir()) if base.is_dir() else set()
     request = TestsRequest(stack=StackRequest(python=plan.python), types=types)
     code = run_tests(ctx, request)
-    created = (
-        sorted(path for path in base.iterdir() if path.is_dir() and path not in before)
-        if base.is_dir()
-        else []
-    )
+    created = sorted(path for path in base.iterdir() if _new_run(path, before)) if base.is_dir() else []
     run_dir = created[-1] if created else None
     summary = tuple(results.read_summary(run_dir)) if run_dir else ()
     skipped = None if "unit" in types else f"no {config.tests.folder}/ folder"
     return TestOutcome(code, summary, run_dir, import_errors(run_dir), skipped)
+
+
+def _new_run(path: Path, before: set[Path]) -> bool:
+    """A run folder ``breeze tests`` made (not its ``latest`` link)."""
+    return path.is_dir() and not path.is_symlink() and path not in before
 
 
 def import_errors(run_dir: Path | None) -> tuple[str, ...]:
