@@ -83,6 +83,10 @@ def plan(
         )
     elif current is not None and parsed == current:
         notes.append(f"Airflow {candidate} is the project's own version: this checks the project as it is.")
+    if request.fix and parsed.major < 3:
+        notes.append(
+            f"--fix changes nothing for Airflow {candidate}: ruff's Airflow rules are about Airflow 3."
+        )
     release_check(replace(config, airflow_version=candidate))
     return UpgradePlan(
         current=config.airflow_version,

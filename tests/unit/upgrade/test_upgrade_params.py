@@ -65,3 +65,9 @@ def test_a_version_the_index_does_not_have(config: ProjectConfig) -> None:
 
     with pytest.raises(ConfigError, match=r"3\.9\.9 is not a release"):
         plan(config, UpgradeRequest("3.9.9"), release_check)
+
+
+def test_fix_for_an_airflow2_candidate_is_said_to_do_nothing(config: ProjectConfig) -> None:
+    notes = plan(config, UpgradeRequest("2.10.5", fix=True), lambda cfg: None).notes
+
+    assert any("--fix changes nothing for Airflow 2.10.5" in note for note in notes)
