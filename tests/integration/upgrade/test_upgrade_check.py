@@ -105,6 +105,8 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journey]:
         toml = root / "breeze.toml"
         toml.write_text(toml.read_text().replace('version = "2.11.0"', f'version = "{DEFAULT_AIRFLOW}"'))
         own_version = breeze(root, "--airflow-version", DEFAULT_AIRFLOW)
+        for label, run in (("checked", checked), ("fixed", fixed), ("after-edits", after_edits)):
+            (root.parent / f"{label}.txt").write_text(run.output)  # kept by pytest for reading
         yield Journey(root, checked, fixed, after_edits, own_version, legacy_text, fixed_text)
     finally:
         remove_images(name)
@@ -150,10 +152,10 @@ def test_fix_applies_only_the_safe_fixes_and_says_so(journey: Journey) -> None:
     run = journey.fixed
 
     assert "M dags/legacy.py (AIR301 x1)" in run.output, run.output
-    assert 'schedule="@daily"' in journey.fixed_text and "schedule_interval" not in journey.fixed_text
+    assert 'schedule="@daily"' in journey.fixed_text and "schedule_interval=" not in journey.fixed_text
     # The unsafe fixes (imports) are left to a person.
     assert "airflow.operators.bash_operator" in journey.fixed_text
-    assert journey.legacy_text.replace("schedule_interval", "schedule") == journey.fixed_text
+    assert journey.legacy_text.replace('schedule_interval="', 'schedule="') == journey.fixed_text
     owner = (journey.root / "dags" / "legacy.py").stat()
     assert (owner.st_uid, owner.st_gid) == (journey.root.stat().st_uid, journey.root.stat().st_gid)
 
