@@ -9,7 +9,7 @@ from typing import Literal
 from packaging.version import InvalidVersion, Version
 
 Kind = Literal["added", "removed", "major", "minor", "patch", "downgraded", "changed"]
-ORDER: tuple[Kind, ...] = ("removed", "downgraded", "major", "minor", "patch", "changed", "added")
+ORDER: tuple[Kind, ...] = ("downgraded", "major", "removed", "minor", "patch", "changed", "added")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Change:
 
 
 def diff(before: Mapping[str, str], after: Mapping[str, str]) -> list[Change]:
-    """Every package that differs, removed/downgraded/major first (the riskiest), then by name."""
+    """Every package that differs, the riskiest first (downgraded, major, removed), then by name."""
     changes: list[Change] = []
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)

@@ -28,9 +28,9 @@ def test_every_kind_of_change_riskiest_first() -> None:
     changes = diff(before, after)
 
     assert [(c.name, c.kind) for c in changes] == [
-        ("gone", "removed"),
         ("e", "downgraded"),
         ("a", "major"),
+        ("gone", "removed"),
         ("b", "minor"),
         ("c", "patch"),
         ("d", "changed"),
