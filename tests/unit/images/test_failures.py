@@ -133,3 +133,18 @@ def test_a_long_resolver_report_keeps_its_conclusion(spec: ImageSpec) -> None:
     assert any("more lines of the resolver's reasoning" in line for line in details)
     assert len(details) <= 21
     assert not any(line.startswith("#") or "ERROR" in line for line in details)
+
+
+def test_an_airflow_conflict_names_the_requirement(spec: ImageSpec) -> None:
+    """A real CI build log (requirements.txt: sqlalchemy<1.4 with Airflow 3.3.2)."""
+    error = run(spec, log("uv-airflow-conflict"))
+
+    assert error.message == "The Python dependencies cannot be resolved together."
+    assert (error.details or "").splitlines() == [
+        "error: No solution found when resolving dependencies",
+        "  cause: Because apache-airflow-core==3.3.2 depends on sqlalchemy[asyncio]>=2.0.50 and "
+        "apache-airflow==3.3.2 depends on apache-airflow-core==3.3.2, we can conclude that "
+        "apache-airflow==3.3.2 depends on sqlalchemy>=2.0.50.",
+        "         And because you require apache-airflow==3.3.2 and sqlalchemy<1.4, we can conclude "
+        "that your requirements are unsatisfiable.",
+    ]
