@@ -42,7 +42,8 @@ def copy_project(tmp: Path, name: str, current: str) -> Path:
     root = tmp / name
     shutil.copytree(REPO / "examples", root, ignore=shutil.ignore_patterns("test-results", "__pycache__"))
     toml = root / "breeze.toml"
-    text = toml.read_text().replace('name = "breeze-example"', f'name = "{name}"', 1)
+    # The project and the image name both: the candidate image is then <name>-upgrade-X, removed at the end.
+    text = toml.read_text().replace('name = "breeze-example"', f'name = "{name}"')
     text = text.replace('version = "3.3.2"', f'version = "{current}"', 1)
     toml.write_text(text.replace('versions = ["3.11", "3.13"]', 'versions = ["3.11"]'))
     return root
