@@ -86,7 +86,8 @@ def build_image(
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = _secrets(config, extra_secrets, ca, index_file)
-        log_path = cache_dir() / "logs" / f"{config.name}-{kind}-python{python}.log"
+        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
+        log_path = cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}.log"
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),

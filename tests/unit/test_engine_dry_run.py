@@ -86,7 +86,7 @@ def test_dry_run_build_with_a_simulated_docker_runs_nothing_that_changes(
     simulated_docker: Path, offline_project: Path, breeze: Breeze
 ) -> None:
     config = load_project(offline_project, env={})
-    last_log = cache_dir() / "logs" / f"{config.name}-ci-python{select_python(config, None)}.log"
+    last_log = cache_dir() / "logs" / f"{config.image_name}-ci-python{select_python(config, None)}.log"
     last_log.parent.mkdir(parents=True)
     last_log.write_text("the last real build's log\n")
 

@@ -46,6 +46,12 @@ CASES = [
     case("--project {tmp}/missing build-image", None, None, 2, "does not exist"),
     case("--project {tmp}/empty build-image", None, None, 2, "No breeze project found"),
     case("build-image", None, {"BREEZE_PROJECT": "{tmp}/empty"}, 2, "No breeze project found"),
+    # -- upgrade-check ---------------------------------------------------------------------------
+    case("upgrade-check", None, None, 2, "Missing option '--airflow-version'"),
+    case("upgrade-check --airflow-version latest", None, None, 2, "not an Airflow release version"),
+    case("upgrade-check --airflow-version 1.10.15", None, None, 2, "breeze supports Airflow 2.9 and later"),
+    case("upgrade-check --airflow-version 2.11.0 --python 3.13", None, None, 2, "Airflow 2.11.0 does not support Python 3.13"),
+    case("upgrade-check --airflow-version 3.3.9", None, {"BREEZE_CACHE_DIR": "{root}/cache"}, 2, "Airflow 3.3.9 is not a release on PyPI", {"cache/pypi-apache-airflow-releases.json": '["2.11.0", "3.3.1", "3.3.2"]'}),
     # -- build-image / verify-image options -----------------------------------------------------
     case("build-image --python 3.7", None, None, 2, "--python = '3.7': unknown Python version"),
     case("build-image --python 3.11,banana", None, None, 2, "'banana': unknown Python version"),
