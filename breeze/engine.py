@@ -359,6 +359,64 @@ class Engine:
             self.docker.container.remove(container, force=True, volumes=True)
         return RunResult(exit_code, "".join(out), "".join(err))
 
+    # -- delivery (breeze push / sbom): registry pushes, tags and digests -------------------------
+    # Credentials stay with the docker CLI (`docker login`, credential helpers): breeze never reads,
+    # prints or passes them.
+    def push(self, ref: str) -> PushResult:
+        """Push one tag; return the manifest digest the registry answered and the layer counts."""
+        from python_on_whales.exceptions import DockerException
+
+        lines: list[str] = []
+        try:
+            for _source, chunk in self.docker.image.push(ref, stream_logs=True) or ():
+                lines.append(chunk.decode(errors="replace").strip())
+        except DockerException as exc:
+            raise RegistryCommandError(ref, _stderr(exc) or "\n".join(lines)) from None
+        return PushResult.from_log(lines)
+
+    def registry_manifest(self, ref: str) -> RegistryManifest | None:
+        """The manifest a registry holds under a tag (None: no such tag, or a dry run); pulls nothing.
+
+        buildx reads docker's credentials and speaks plain HTTP to 127.0.0.1 like the engine does."""
+        import json
+
+        from python_on_whales.exceptions import DockerException
+        from python_on_whales.utils import run
+
+        imagetools = [*self.docker.client_config.docker_cmd, "buildx", "imagetools", "inspect"]
+        try:
+            raw = run([*imagetools, "--raw", ref])
+            described = run([*imagetools, "--format", "{{json .Manifest}}", ref]) if raw else ""
+        except DockerException as exc:
+            stderr = _stderr(exc)
+            if stderr.rstrip().endswith(": not found"):
+                return None
+            raise RegistryCommandError(ref, stderr) from None
+        if not raw or not described:  # a dry run: writes nothing, so it does not ask either
+            return None
+        manifest = json.loads(raw)
+        return RegistryManifest(
+            digest=str(json.loads(described)["digest"]),
+            config_digest=str((manifest.get("config") or {}).get("digest", "")),
+            media_type=str(manifest.get("mediaType", "")),
+        )
+
+    def repo_digests(self, ref: str) -> list[str]:
+        return [str(x) for x in self.docker.image.inspect(ref).repo_digests or []]
+
+    def pull(self, ref: str) -> None:
+        from python_on_whales.exceptions import DockerException
+
+        try:
+            self.docker.image.pull(ref, quiet=True)
+        except DockerException as exc:
+            raise RegistryCommandError(ref, _stderr(exc)) from None
+
+    def image_config(self, ref: str) -> dict[str, Any]:
+        """`docker image inspect` of one image as plain JSON (labels, env, layers, created)."""
+        image = self.docker.image.inspect(ref)
+        return dict(image.model_dump(mode="json", by_alias=True))
+
 
 class BuildStreamError(Exception):
     def __init__(self, return_code: int) -> None:
@@ -369,3 +427,37 @@ class BuildStreamError(Exception):
 def _stderr(exc: Any) -> str:
     err = getattr(exc, "stderr", "") or ""
     return err.decode(errors="replace") if isinstance(err, bytes) else str(err)
+
+
+# -- delivery (breeze push / sbom) -------------------------------------------------------------
+@dataclass(frozen=True)
+class RegistryManifest:
+    digest: str  # the manifest's digest: what `image@digest` pulls
+    config_digest: str  # the image config's digest: equal to the local image ID for the same content
+    media_type: str = ""
+
+
+@dataclass(frozen=True)
+class PushResult:
+    digest: str
+    pushed: int  # layers uploaded
+    existing: int  # layers the registry already had
+
+    @classmethod
+    def from_log(cls, lines: list[str]) -> PushResult:
+        digest = ""
+        for line in lines:
+            if "digest: sha256:" in line:
+                digest = line.split("digest: ", 1)[1].split()[0]
+        pushed = sum(1 for line in lines if line.endswith(": Pushed"))
+        existing = sum(1 for line in lines if line.endswith(": Layer already exists"))
+        return cls(digest, pushed, existing)
+
+
+class RegistryCommandError(Exception):
+    """A push or a registry lookup failed; the delivery layer turns it into a message with a fix."""
+
+    def __init__(self, ref: str, stderr: str) -> None:
+        super().__init__(ref, stderr)
+        self.ref = ref
+        self.stderr = stderr

@@ -37,3 +37,9 @@ class VerifyError(BreezeError):
     """An image does not pass ``breeze verify-image``."""
 
     exit_code = 5
+
+
+class DeliveryError(BreezeError):
+    """`breeze push` / `breeze sbom` could not deliver: a registry refused, a tag is taken, no image."""
+
+    exit_code = 8

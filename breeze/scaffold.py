@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 _NAME = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 _SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 FALLBACK_NAME = "airflow-project"
+# The CI/CD pipeline template of each platform (`breeze init --ci`, `breeze ci generate`).
+PIPELINES = {"github": ".github/workflows/breeze.yml", "gitlab": ".gitlab-ci.yml"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class InitRequest:
     force: bool = False
     airflow_version: str = DEFAULT_AIRFLOW
     python: str = DEFAULT_PYTHON
+    ci: str = "github"
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,26 @@ def init(ctx: AppContext, request: InitRequest) -> int:
         "airflow_version": request.airflow_version,
         "python_version": request.python,
     }
-    templates = template_files()
+    templates = {
+        relative: path
+        for relative, path in template_files().items()
+        if relative == PIPELINES[check_platform(request.ci)] or relative not in PIPELINES.values()
+    }
     plan = plan_files(directory, list(templates), force=request.force)
     if not ctx.dry_run:
         for relative in (*plan.added, *plan.overwritten):
             _write(directory, relative, render(templates[relative].read_text(encoding="utf-8"), values))
     _print(ctx, directory, name, plan)
     return 0
+
+
+def check_platform(platform: str) -> str:
+    if platform not in PIPELINES:
+        raise ConfigError(
+            f"--ci {platform!r} is not a CI platform breeze writes pipelines for.",
+            fix=f"Use --ci {' or --ci '.join(PIPELINES)}.",
+        )
+    return platform
 
 
 def project_name(requested: str | None, directory: Path) -> str:

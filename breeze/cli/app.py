@@ -73,13 +73,14 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, init, setup, testing
+    from breeze.cli import delivery, dev, doctor, images, init, setup, testing
 
     init.register(app)
     images.register(app)
     dev.register(app)
     testing.register(app)
     doctor.register(app)
+    delivery.register(app)
     app.add_typer(setup.app, name="setup")
 
 

@@ -20,9 +20,12 @@ def init(
         None, "--name", help="Project name (default: the directory's name, lower-cased)."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite files that are already there."),
+    ci: str = typer.Option(
+        "github", "--ci", help="CI/CD pipeline to write: github (GitHub Actions) or gitlab (GitLab CI/CD)."
+    ),
 ) -> int:
     """Start a project: DAGs, plugins, tests, breeze.toml, CI workflow (only adds missing files)."""
     from breeze.scaffold import InitRequest
     from breeze.scaffold import init as run_init
 
-    return run_init(ctx.obj, InitRequest(directory=directory, name=name, force=force))
+    return run_init(ctx.obj, InitRequest(directory=directory, name=name, force=force, ci=ci))

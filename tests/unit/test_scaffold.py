@@ -20,7 +20,7 @@ from breeze.errors import ConfigError
 from breeze.scaffold import InitRequest, init, normalize_name, template_files
 from breeze.stack.settings import load_settings
 
-TEMPLATES = sorted(template_files())
+TEMPLATES = sorted(t for t in template_files() if t != ".gitlab-ci.yml")  # --ci github (default)
 
 
 def run(
@@ -341,7 +341,7 @@ def test_the_workflow_runs_the_tests_and_builds_the_production_image(generated: 
     workflow = yaml.safe_load((generated / ".github" / "workflows" / "breeze.yml").read_text())
 
     assert "push" in workflow[True]  # YAML 1.1 reads the `on:` key as true
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["build"]
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert any(run.startswith("pipx install") for run in runs)
     assert runs.index("breeze tests --type all") < runs.index("breeze build-image --production")

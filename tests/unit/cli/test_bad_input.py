@@ -159,6 +159,19 @@ CASES = [
     case("tests --dag-integrity --backend oracle", None, None, 2, "--backend 'oracle' is not a backend"),
     case("tests --dag-integrity --python 3.11,3.12", None, None, 2, "names 2 Python versions"),
     case("static-checks --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
+    # -- breeze push / sbom / ci generate --------------------------------------------------------
+    case("push", None, None, 2, "No registry to push to"),
+    case("push --registry https://ghcr.io/team", None, None, 2, "--registry 'https://ghcr.io/team' is not a registry name"),
+    case("push --registry 'my registry'", None, None, 2, "is not a registry name"),
+    case("push --registry team", None, None, 2, "--registry 'team' is not a registry name"),
+    case("push", '[image]\nregistry = "Reg!stry.io"\n', None, 2, "[image] registry 'Reg!stry.io' is not a registry name"),
+    case("push --registry 127.0.0.1:5000", None, None, 2, "is not a git work tree"),
+    case("push --registry 127.0.0.1:5000 --python 3.7", None, None, 2, "unknown Python version"),
+    case("sbom --format xml", None, None, 2, "--format 'xml' is not an SBOM format"),
+    case("sbom --python 3.7", None, None, 2, "unknown Python version"),
+    case("sbom --output {tmp}/no/such/dir/sbom.json --image x:1", None, None, 2, "does not exist"),
+    case("ci generate --ci jenkins", None, None, 2, "--ci 'jenkins' is not a CI platform"),
+    case("ci generate", None, None, 2, "is already there", {".github/workflows/breeze.yml": "name: mine\n"}),
 ]
 # fmt: on
 

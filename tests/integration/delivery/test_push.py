@@ -1,0 +1,110 @@
+"""breeze push against a real registry (Debian's docker-registry on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from delivery_helpers import build, commit_edit, git
+from registry_server import Registry, free_port, registry_server
+
+from breeze.cli.app import main
+
+pytestmark = pytest.mark.integration
+
+
+def docker(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["docker", *args], capture_output=True, text=True)
+
+
+def pushed(root: Path) -> dict:
+    return json.loads((root / ".breeze" / "pushed.json").read_text())["images"]["3.11"]
+
+
+def push(root: Path, *args: str) -> int:
+    return main(["--project", str(root), "push", "--python", "3.11", *args])
+
+
+def test_push_pull_back_by_digest_with_labels(
+    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sha = git(delivery_project, "rev-parse", "HEAD")
+    assert push(delivery_project, "--registry", registry.host) == 0
+    out = capsys.readouterr().out
+    record = pushed(delivery_project)
+    assert record["reference"] in out
+    name = record["repository"].split("/", 1)[1]
+    assert registry.tags(name) == [f"{sha[:12]}-python3.11"]
+    docker("image", "rm", record["reference"])
+    assert docker("pull", record["reference"]).returncode == 0
+    labels = json.loads(docker("image", "inspect", record["reference"]).stdout)[0]["Config"]["Labels"]
+    assert labels["org.opencontainers.image.revision"] == sha
+    assert labels["io.airflow.version"] == "3.3.2"
+    assert labels["dev.breeze.kind"] == "prod"
+
+
+def test_push_after_a_dag_edit_sends_only_the_project_layer(
+    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert push(delivery_project, "--registry", registry.host) == 0
+    commit_edit(delivery_project)
+    build(delivery_project)
+    capsys.readouterr()
+    assert push(delivery_project, "--registry", registry.host) == 0
+    assert "1 layer(s) sent" in capsys.readouterr().err
+
+
+def test_release_tag_with_other_content_is_refused_then_forced(
+    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert push(delivery_project, "--registry", registry.host, "--release", "--latest") == 0
+    first = pushed(delivery_project)["digest"]
+    commit_edit(delivery_project)
+    build(delivery_project)
+    capsys.readouterr()
+    assert push(delivery_project, "--registry", registry.host, "--release") == 8
+    err = " ".join(capsys.readouterr().err.split())
+    assert "1.0.0-python3.11" in err
+    assert first in err
+    assert "--force" in err
+    assert push(delivery_project, "--registry", registry.host, "--release", "--force") == 0
+    second = pushed(delivery_project)["digest"]
+    assert second != first
+    ref = f"{pushed(delivery_project)['repository']}:1.0.0-python3.11"
+    inspected = docker("buildx", "imagetools", "inspect", "--format", "{{json .Manifest}}", ref)
+    assert json.loads(inspected.stdout)["digest"] == second
+
+
+def test_a_registry_with_a_login_fails_clearly_then_works_after_docker_login(
+    delivery_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with registry_server(tmp_path / "auth-registry", user="ci", password="s3cret-pw") as server:
+        capsys.readouterr()
+        assert push(delivery_project, "--registry", server.host) == 8
+        err = " ".join(capsys.readouterr().err.split())  # rich wraps lines without a terminal
+        assert "needs a login" in err
+        assert f"docker login {server.host}" in err
+        login = subprocess.run(
+            ["docker", "login", server.host, "--username", "ci", "--password-stdin"],
+            input="s3cret-pw",
+            capture_output=True,
+            text=True,
+        )
+        assert login.returncode == 0, login.stderr
+        assert push(delivery_project, "--registry", server.host) == 0
+        captured = capsys.readouterr()
+        assert "s3cret-pw" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "registry.breeze.invalid:5000"])
+def test_a_registry_down_or_unknown_fails_clearly(
+    delivery_project: Path, host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = host.format(port=free_port())
+    capsys.readouterr()
+    assert push(delivery_project, "--registry", registry) == 8
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"The registry {registry} does not answer" in err
+    assert "Traceback" not in err
