@@ -91,7 +91,7 @@ def target_for(
     ctx: AppContext, config: ProjectConfig, git: GitInfo, registry: str, python: str, request: PushRequest
 ) -> PushTarget:
     """The local production image of this flavour, checked to be of this commit and up to date."""
-    spec = specs_for(config, "prod", python)
+    spec = specs_for(config, "prod", python, ctx.engine)
     build = f"breeze build-image --production --python {python}"
     if not ctx.engine.image_exists(spec.ref):
         raise DeliveryError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
@@ -18,6 +19,9 @@ from breeze.images.params import (
     oci_labels,
 )
 from breeze.paths import cache_dir
+
+if TYPE_CHECKING:
+    from breeze.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,15 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     return 0
 
 
-def specs_for(config: ProjectConfig, kind: Kind, python: str) -> ImageSpec:
+def specs_for(config: ProjectConfig, kind: Kind, python: str, engine: Engine | None = None) -> ImageSpec:
+    """With an engine, a base from a registry is pinned to its digest (breeze.images.base_digest)."""
     from breeze.git import git_info
+    from breeze.images.base_digest import pin
     from breeze.offline import registry
 
     offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
-    return image_spec(config, kind, python, git_info(config.root), offline)
+    spec = image_spec(config, kind, python, git_info(config.root), offline)
+    return spec if engine is None else pin(engine, spec)
 
 
 def build_image(
@@ -67,7 +74,7 @@ def build_image(
     from breeze.images.context import fingerprint_label, secret_files, stage_context
     from breeze.images.inputs import check_airflow_release, constraints_text
 
-    spec = specs_for(config, kind, python)
+    spec = specs_for(config, kind, python, None if ctx.dry_run else ctx.engine)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
     staged = stage_context(spec, constraints_text(config, python, ca))
