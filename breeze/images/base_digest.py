@@ -9,6 +9,7 @@ stand-ins (`breeze setup offline-images`) exist only locally and are left as the
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 
 from breeze.engine import Engine, RegistryCommandError
@@ -28,6 +29,19 @@ def pin(engine: Engine, spec: ImageSpec) -> ImageSpec:
     return replace(
         spec, base=BaseImage(pinned, spec.base.source), build_args={**spec.build_args, "BASE_IMAGE": pinned}
     )
+
+
+def fetch(engine: Engine, spec: ImageSpec) -> None:
+    """Pull a pinned base the engine lacks under its tag, so that the build (FROM ref@digest) and
+    later builds while the registry is down use the engine's copy."""
+    tag_ref, _, digest = spec.base.ref.partition("@")
+    if engine.dry_run or spec.base.source == "offline" or not digest or ":" not in tag_ref.rsplit("/", 1)[-1]:
+        return
+    if engine.image_exists(tag_ref) and any(e.endswith("@" + digest) for e in engine.repo_digests(tag_ref)):
+        return
+    # On failure BuildKit pulls by digest itself, and explains a failure in the build's terms.
+    with contextlib.suppress(RegistryCommandError):
+        engine.pull(tag_ref)
 
 
 def base_digest(engine: Engine, ref: str) -> str | None:

@@ -71,10 +71,12 @@ def build_image(
     from breeze.engine import BuildStreamError
     from breeze.git import git_info
     from breeze.images import failures, progress
+    from breeze.images.base_digest import fetch
     from breeze.images.context import fingerprint_label, secret_files, stage_context
     from breeze.images.inputs import check_airflow_release, constraints_text
 
     spec = specs_for(config, kind, python, None if ctx.dry_run else ctx.engine)
+    fetch(ctx.engine, spec)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
     staged = stage_context(spec, constraints_text(config, python, ca))

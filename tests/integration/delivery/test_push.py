@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,26 @@ def test_a_registry_down_or_unknown_fails_clearly(
     err = " ".join(capsys.readouterr().err.split())
     assert f"The registry {registry} does not answer" in err
     assert "Traceback" not in err
+
+
+def test_push_before_any_image_exists_names_the_build(
+    tmp_path: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    (root / "breeze.toml").write_text(
+        f'[project]\nname = "breeze-it-none-{uuid.uuid4().hex[:8]}"\nversion = "1.0.0"\n'
+    )
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "empty project")
+    capsys.readouterr()
+    assert push(root, "--registry", registry.host) == 8
+    err = " ".join(capsys.readouterr().err.split())
+    assert "There is no production image" in err
+    assert "breeze build-image --production --python 3.11" in err
+
+
+def test_sbom_of_an_image_that_does_not_exist(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sbom", "--image", f"breeze-it-missing-{uuid.uuid4().hex[:8]}:1"]) == 8
+    assert "There is no image" in capsys.readouterr().err
