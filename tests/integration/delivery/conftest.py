@@ -63,3 +63,31 @@ def delivery_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     ).stdout.split()
     if refs:
         subprocess.run(["docker", "image", "rm", "-f", *set(refs)], capture_output=True)
+
+
+@pytest.fixture
+def built_project(delivery_project: Path) -> Path:
+    """The session's project with its 3.11 production image built at HEAD (another test may have
+    committed since: an image of an older commit is not pushed)."""
+    name = next(
+        line.split('"')[1]
+        for line in (delivery_project / "breeze.toml").read_text().splitlines()
+        if line.startswith("name = ")
+    )
+    inspected = subprocess.run(
+        [
+            "docker",
+            "image",
+            "inspect",
+            "--format",
+            '{{index .Config.Labels "org.opencontainers.image.revision"}}',
+            f"{name}:1.0.0-python3.11",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if inspected.stdout.strip() != git(delivery_project, "rev-parse", "HEAD"):
+        assert (
+            main(["--project", str(delivery_project), "build-image", "--production", "--python", "3.11"]) == 0
+        )
+    return delivery_project

@@ -29,12 +29,12 @@ def push(root: Path, *args: str) -> int:
 
 
 def test_push_pull_back_by_digest_with_labels(
-    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+    built_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sha = git(delivery_project, "rev-parse", "HEAD")
-    assert push(delivery_project, "--registry", registry.host) == 0
+    sha = git(built_project, "rev-parse", "HEAD")
+    assert push(built_project, "--registry", registry.host) == 0
     out = capsys.readouterr().out
-    record = pushed(delivery_project)
+    record = pushed(built_project)
     assert record["reference"] in out
     name = record["repository"].split("/", 1)[1]
     assert registry.tags(name) == [f"{sha[:12]}-python3.11"]
@@ -47,43 +47,43 @@ def test_push_pull_back_by_digest_with_labels(
 
 
 def test_push_after_a_dag_edit_sends_only_the_project_layer(
-    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+    built_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert push(delivery_project, "--registry", registry.host) == 0
-    commit_edit(delivery_project)
-    build(delivery_project)
+    assert push(built_project, "--registry", registry.host) == 0
+    commit_edit(built_project)
+    build(built_project)
     capsys.readouterr()
-    assert push(delivery_project, "--registry", registry.host) == 0
+    assert push(built_project, "--registry", registry.host) == 0
     assert "1 layer(s) sent" in capsys.readouterr().err
 
 
 def test_release_tag_with_other_content_is_refused_then_forced(
-    delivery_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+    built_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert push(delivery_project, "--registry", registry.host, "--release", "--latest") == 0
-    first = pushed(delivery_project)["digest"]
-    commit_edit(delivery_project)
-    build(delivery_project)
+    assert push(built_project, "--registry", registry.host, "--release", "--latest") == 0
+    first = pushed(built_project)["digest"]
+    commit_edit(built_project)
+    build(built_project)
     capsys.readouterr()
-    assert push(delivery_project, "--registry", registry.host, "--release") == 8
+    assert push(built_project, "--registry", registry.host, "--release") == 8
     err = " ".join(capsys.readouterr().err.split())
     assert "1.0.0-python3.11" in err
     assert first in err
     assert "--force" in err
-    assert push(delivery_project, "--registry", registry.host, "--release", "--force") == 0
-    second = pushed(delivery_project)["digest"]
+    assert push(built_project, "--registry", registry.host, "--release", "--force") == 0
+    second = pushed(built_project)["digest"]
     assert second != first
-    ref = f"{pushed(delivery_project)['repository']}:1.0.0-python3.11"
+    ref = f"{pushed(built_project)['repository']}:1.0.0-python3.11"
     inspected = docker("buildx", "imagetools", "inspect", "--format", "{{json .Manifest}}", ref)
     assert json.loads(inspected.stdout)["digest"] == second
 
 
 def test_a_registry_with_a_login_fails_clearly_then_works_after_docker_login(
-    delivery_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with registry_server(tmp_path / "auth-registry", user="ci", password="s3cret-pw") as server:
         capsys.readouterr()
-        assert push(delivery_project, "--registry", server.host) == 8
+        assert push(built_project, "--registry", server.host) == 8
         err = " ".join(capsys.readouterr().err.split())  # rich wraps lines without a terminal
         assert "needs a login" in err
         assert f"docker login {server.host}" in err
@@ -94,18 +94,18 @@ def test_a_registry_with_a_login_fails_clearly_then_works_after_docker_login(
             text=True,
         )
         assert login.returncode == 0, login.stderr
-        assert push(delivery_project, "--registry", server.host) == 0
+        assert push(built_project, "--registry", server.host) == 0
         captured = capsys.readouterr()
         assert "s3cret-pw" not in captured.out + captured.err
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "registry.breeze.invalid:5000"])
 def test_a_registry_down_or_unknown_fails_clearly(
-    delivery_project: Path, host: str, capsys: pytest.CaptureFixture[str]
+    built_project: Path, host: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     registry = host.format(port=free_port())
     capsys.readouterr()
-    assert push(delivery_project, "--registry", registry) == 8
+    assert push(built_project, "--registry", registry) == 8
     err = " ".join(capsys.readouterr().err.split())
     assert f"The registry {registry} does not answer" in err
     assert "Traceback" not in err

@@ -12,9 +12,9 @@ from breeze.cli.app import main
 pytestmark = pytest.mark.integration
 
 
-def test_cyclonedx_sbom_of_the_example_image(delivery_project: Path, tmp_path: Path) -> None:
+def test_cyclonedx_sbom_of_the_example_image(built_project: Path, tmp_path: Path) -> None:
     output = tmp_path / "sbom.cdx.json"
-    assert main(["--project", str(delivery_project), "sbom", "--python", "3.11", "-o", str(output)]) == 0
+    assert main(["--project", str(built_project), "sbom", "--python", "3.11", "-o", str(output)]) == 0
     doc = json.loads(output.read_text())
     components = {c["name"].lower(): c for c in doc["components"]}
     airflow = components["apache-airflow"]
@@ -29,9 +29,9 @@ def test_cyclonedx_sbom_of_the_example_image(delivery_project: Path, tmp_path: P
     assert props["breeze:image:id"].startswith("sha256:")
 
 
-def test_spdx_sbom_of_the_example_image(delivery_project: Path, tmp_path: Path) -> None:
+def test_spdx_sbom_of_the_example_image(built_project: Path, tmp_path: Path) -> None:
     output = tmp_path / "sbom.spdx.json"
-    argv = ["--project", str(delivery_project), "sbom", "--format", "spdx-json", "--output", str(output)]
+    argv = ["--project", str(built_project), "sbom", "--format", "spdx-json", "--output", str(output)]
     assert main(argv) == 0
     doc = json.loads(output.read_text())
     assert doc["spdxVersion"] == "SPDX-2.3"
