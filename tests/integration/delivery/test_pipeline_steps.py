@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from delivery_helpers import git
 from registry_server import registry_server
 
 from breeze.cli.app import main
@@ -60,6 +61,7 @@ def test_the_github_pipeline_steps_run_in_order(delivery_project: Path, tmp_path
             "CI": "true",
             "BREEZE_PYTHON_VERSIONS": "3.11",  # one flavour keeps the run short
             "GITHUB_REF_TYPE": "branch",
+            "GITHUB_SHA": git(delivery_project, "rev-parse", "HEAD"),
             "RUNNER_TEMP": str(tmp_path),
             "BREEZE_REGISTRY": server.host,
             "TEST_USER": "ci",
