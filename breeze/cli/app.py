@@ -73,7 +73,7 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import delivery, dev, doctor, images, init, setup, testing
+    from breeze.cli import config, delivery, dev, doctor, images, init, k8s, setup, testing
 
     init.register(app)
     images.register(app)
@@ -81,7 +81,9 @@ def _register() -> None:
     testing.register(app)
     doctor.register(app)
     delivery.register(app)
+    config.register(app)
     app.add_typer(setup.app, name="setup")
+    k8s.register(app)
 
 
 _register()

@@ -12,7 +12,7 @@ from breeze.context import AppContext
 from breeze.delivery import record
 from breeze.delivery.registry_errors import explain
 from breeze.delivery.settings import PushTarget, check_registry, push_tags, remote_repository
-from breeze.engine import PushResult, RegistryCommandError
+from breeze.engineregistry import PushResult, RegistryCommandError
 from breeze.errors import ConfigError, DeliveryError
 from breeze.git import GitInfo, git_info
 from breeze.images.build import specs_for

@@ -34,6 +34,9 @@ def write_sbom(ctx: AppContext, request: SbomRequest) -> int:
             fix="Build it first (`breeze build-image --production`) or pull it (`docker pull REF`), "
             "or pass --image with an image that exists.",
         )
+    if ctx.dry_run:  # reading the image means starting a container: nothing to print but that
+        ctx.console.print(f"(dry run: would list what {ref} contains in a throwaway container)", markup=False)
+        return 0
     inventory = read_inventory(ctx, ref)
     facts = image_facts(ctx, ref, inventory)
     found = sbom_documents.items(inventory, facts.distro)

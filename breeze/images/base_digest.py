@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
-from breeze.engine import Engine, RegistryCommandError
+from breeze.engine import Engine
+from breeze.engineregistry import RegistryCommandError
 from breeze.images.params import BaseImage, ImageSpec
 
 _digests: dict[str, str | None] = {}  # one lookup per base and process (ensure, then build)

@@ -12,6 +12,7 @@ from delivery_helpers import build, commit_edit, git
 from registry_server import Registry, free_port, registry_server
 
 from breeze.cli.app import main
+from breeze.errors import DeliveryError
 
 pytestmark = pytest.mark.integration
 
@@ -65,7 +66,7 @@ def test_release_tag_with_other_content_is_refused_then_forced(
     commit_edit(built_project)
     build(built_project)
     capsys.readouterr()
-    assert push(built_project, "--registry", registry.host, "--release") == 8
+    assert push(built_project, "--registry", registry.host, "--release") == DeliveryError.exit_code
     err = " ".join(capsys.readouterr().err.split())
     assert "1.0.0-python3.11" in err
     assert first in err
@@ -83,7 +84,7 @@ def test_a_registry_with_a_login_fails_clearly_then_works_after_docker_login(
 ) -> None:
     with registry_server(tmp_path / "auth-registry", user="ci", password="s3cret-pw") as server:
         capsys.readouterr()
-        assert push(built_project, "--registry", server.host) == 8
+        assert push(built_project, "--registry", server.host) == DeliveryError.exit_code
         err = " ".join(capsys.readouterr().err.split())  # rich wraps lines without a terminal
         assert "needs a login" in err
         assert f"docker login {server.host}" in err
@@ -105,7 +106,7 @@ def test_a_registry_down_or_unknown_fails_clearly(
 ) -> None:
     registry = host.format(port=free_port())
     capsys.readouterr()
-    assert push(built_project, "--registry", registry) == 8
+    assert push(built_project, "--registry", registry) == DeliveryError.exit_code
     err = " ".join(capsys.readouterr().err.split())
     assert f"The registry {registry} does not answer" in err
     assert "Traceback" not in err
@@ -123,12 +124,12 @@ def test_push_before_any_image_exists_names_the_build(
     git(root, "add", "-A")
     git(root, "commit", "-qm", "empty project")
     capsys.readouterr()
-    assert push(root, "--registry", registry.host) == 8
+    assert push(root, "--registry", registry.host) == DeliveryError.exit_code
     err = " ".join(capsys.readouterr().err.split())
     assert "There is no production image" in err
     assert "breeze build-image --production --python 3.11" in err
 
 
 def test_sbom_of_an_image_that_does_not_exist(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sbom", "--image", f"breeze-it-missing-{uuid.uuid4().hex[:8]}:1"]) == 8
+    assert main(["sbom", "--image", f"breeze-it-missing-{uuid.uuid4().hex[:8]}:1"]) == DeliveryError.exit_code
     assert "There is no image" in capsys.readouterr().err

@@ -19,6 +19,8 @@ Breeze = Callable[..., tuple[int, str, str]]
 
 OLD_AIRFLOW = '[airflow]\nversion = "2.10.5"\n'
 SETTINGS = "breeze-settings.yaml"
+# What `breeze push` records (breeze.delivery.record) after pushing only the Python 3.13 flavour.
+PUSHED_313 = '{"project": "demo", "images": {"3.13": {"digest": "sha256:ab", "repository": "demo"}}}'
 
 
 def case(
@@ -67,7 +69,6 @@ CASES = [
     case("shell --postgres-version 9", None, None, 2, "--postgres-version '9' is not supported"),
     case("start-airflow --mysql-version 5.7", None, None, 2, "--mysql-version '5.7' is not supported"),
     case("start-airflow --executor celery", None, None, 2, "CeleryExecutor cannot use SQLite"),
-    case("start-airflow --backend postgres", None, None, 2, "needs Airflow's `postgres` extra"),
     case("shell --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
     case("shell --python 3.11,3.12", None, None, 2, "names 2 Python versions; this command runs one"),
     case("start-airflow --api-port http", None, None, 2, "Invalid value for '--api-port'"),
@@ -82,6 +83,19 @@ CASES = [
     case("init {tmp}/new --name a--b", None, None, 2, "--name 'a--b' is not a valid project name"),
     case("init {root}/breeze.toml", None, None, 2, "is a file, not a directory"),
     case("init a b", None, None, 2, "Got unexpected extra argument(s) (b)"),
+    # -- config ---------------------------------------------------------------------------------
+    case("config", None, {"BREEZE_PROJECT": "{tmp}/empty"}, 2, "No breeze project found"),
+    case("config --json", None, {"BREEZE_AIRFLOW_VERSION": "latest"}, 2, "BREEZE_AIRFLOW_VERSION = 'latest': not an Airflow release version"),
+    case("config --json", "[projet]\nname = 'x'\n", None, 2, "unknown section [projet]"),
+    case("config --jsn", None, None, 2, "No such option: --jsn"),
+    # -- init adopting an existing project ({root}/team: a folder without breeze.toml) ---------
+    case("init {root}/team", None, None, 2, "docker-compose.yaml is not valid YAML at line 3", {"team/docker-compose.yaml": "x-airflow-common:\n  image: [apache/airflow\n"}),
+    case("init {root}/team", None, None, 2, "docker-compose.yaml is not a compose file", {"team/docker-compose.yaml": "x-airflow-common: {}\nservices: [a]\n"}),
+    case("init {root}/team", None, None, 2, "cannot read the Airflow version from the base image", {"team/dags/a.py": "from airflow.sdk import dag\n", "team/Dockerfile": "FROM registry.example.com/team/airflow-base:7\n"}),
+    case("init {root}/team", None, None, 2, "`numpy=>1.2` is not a requirement", {"team/dags/a.py": "import airflow\n", "team/requirements.txt": "numpy=>1.2\n"}),
+    case("init {root}/team", None, None, 2, "airflow_settings.yaml cannot be carried over", {"team/airflow_settings.yaml": "airflow:\n  connections: {a: 1}\n"}),
+    case("init {root}/team", None, None, 2, "Airflow 2.7.3 is not a release breeze can build", {"team/Dockerfile": "FROM apache/airflow:2.7.3\n"}),
+    case("init {tmp}/new --airflow-version latest", None, None, 2, "--airflow-version 'latest' is not an Airflow release"),
     # -- breeze.toml: the file itself -----------------------------------------------------------
     case("build-image", "[project\nname = 'x'\n", None, 2, "is not valid TOML"),
     case("build-image", None, None, 2, "is not UTF-8", {"breeze.toml": b"[project]\nname = '\xff'\n"}),
@@ -91,6 +105,8 @@ CASES = [
     # -- [project] ------------------------------------------------------------------------------
     case("build-image", '[project]\nnmae = "x"\n', None, 2, "unknown key `nmae` in [project]"),
     case("build-image", '[project]\nname = "Bad Name"\n', None, 2, "not a valid project name"),
+    case("build-image", '[project]\nname = "a--b"\n', None, 2, "[project] name = 'a--b': not a valid project name"),
+    case("--project {tmp}/a--b build-image", None, None, 2, "folder name 'a--b'", {"../a--b/breeze.toml": ""}),
     case("build-image", '[project]\nversion = "1.0 beta"\n', None, 2, "not usable in an image tag"),
     # -- [airflow] and [python] -----------------------------------------------------------------
     case("build-image", '[airflow]\nversion = "3.3"\n', None, 2, "not an Airflow release version"),
@@ -141,10 +157,34 @@ CASES = [
     case("shell", None, None, 2, "unknown top-level key 'connection'", {SETTINGS: "connection: {}\n"}),
     case("shell", None, None, 2, "has no `type`", {SETTINGS: "connections:\n  db: {host: x}\n"}),
     case("start-airflow", None, None, 2, "holds a literal password", {SETTINGS: "connections:\n  db: {type: postgres, password: hunter2}\n"}),
+    case("shell", None, None, 2, "config.core.executor is set by breeze's stack", {SETTINGS: "config:\n  core: {executor: CeleryExecutor}\n"}),
+    case("shell", None, None, 2, "config.smtp.smtp_password holds a literal secret", {SETTINGS: "config:\n  smtp: {smtp_password: hunter2}\n"}),
+    case("build-image", '[image]\npython-path = ["lib"]\n', None, 2, "'lib' is not one of [image] folders"),
+    case("build-image", '[image]\nenv = { API_TOKEN = "x" }\n', None, 2, "API_TOKEN looks like a secret"),
     case("shell", None, None, 2, "needs ${DB_PASSWORD}, which is not set", {SETTINGS: "connections:\n  db: {type: postgres, password: ${DB_PASSWORD}}\n"}),
     case("shell", None, None, 2, "not a KEY=VALUE line", {SETTINGS: "variables:\n  api_token: ${API_TOKEN}\n", ".env": "API_TOKEN\n"}),
     case("shell", None, None, 2, "is not a slot count", {SETTINGS: "pools:\n  etl: {slots: -5}\n"}),
     case("shell", None, None, 2, "is not a usable conn_id", {SETTINGS: "connections:\n  my-db: {type: http}\n"}),
+    # -- breeze k8s / deploy / rollback ---------------------------------------------------------------
+    case("k8s deploy --executor Sequential", None, None, 2, "--executor 'Sequential' is not an executor"),
+    case("k8s run-complete-tests", '[k8s]\nexecutor = "Debug"\n', None, 2, "'Debug' is not an executor"),
+    case("k8s create-cluster --name Bad_Name", None, None, 2, "--name 'Bad_Name' is not a valid kind cluster name"),
+    case("k8s create-cluster --api-port 80", None, None, 2, "--api-port 80 is not a usable port"),
+    case("k8s create-cluster --kubernetes-version 1.32", None, None, 2, "'1.32' is not a version"),
+    case("k8s deploy -f missing.yaml", None, None, 2, "missing.yaml does not exist"),
+    case("k8s run-complete-tests -f bad.yaml", None, None, 2, "is not valid YAML (line 2)", {"bad.yaml": "a: [1,\n"}),
+    case("k8s deploy -f list.yaml", None, None, 2, "is not a YAML mapping", {"list.yaml": "- a\n"}),
+    case("k8s render --set novalue", None, None, 2, "--set 'novalue' is not KEY=VALUE"),
+    case("k8s deploy --timeout soon", None, None, 2, "--timeout 'soon' is not a duration"),
+    case("k8s status", '[k8s]\nchart-versoin = "1.18.0"\n', None, 2, "unknown key `chart-versoin` in [k8s]"),
+    case("deploy", None, None, 2, "Nothing has been pushed from this project yet"),
+    case("deploy", None, None, 2, "No python3.11 image has been pushed", {".breeze/pushed.json": PUSHED_313}),
+    case("deploy", None, None, 2, "is not a breeze push record", {".breeze/pushed.json": "[]"}),
+    case("deploy --tag latest", None, None, 2, "has no unique tag"),
+    case("deploy --digest abc", None, None, 2, "--digest 'abc' is not a digest"),
+    case("deploy --digest sha256:ab --tag t", None, None, 2, "--digest and --tag both name the image"),
+    case("deploy --tag t -f nope.yaml", None, None, 2, "nope.yaml does not exist"),
+    case("rollback --namespace Prod", None, None, 2, "'Prod' is not a valid Kubernetes name"),
     # -- breeze tests / static-checks -------------------------------------------------------------
     case("tests --type integration", None, None, 2, "--type 'integration' is not a test type"),
     case("tests --type dag-run", None, None, 2, "--type dag-run needs the DAG to run"),

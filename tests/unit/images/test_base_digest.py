@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from breeze.config import load_project
-from breeze.engine import RegistryCommandError, RegistryManifest
+from breeze.engineregistry import RegistryCommandError, RegistryManifest
 from breeze.images import base_digest
 from breeze.images.params import image_spec
 
