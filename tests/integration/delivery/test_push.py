@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -45,6 +46,44 @@ def test_push_pull_back_by_digest_with_labels(
     assert labels["org.opencontainers.image.revision"] == sha
     assert labels["io.airflow.version"] == "3.3.2"
     assert labels["dev.breeze.kind"] == "prod"
+
+
+def test_dry_run_push_prints_the_push_and_sends_nothing(
+    built_project: Path, registry: Registry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = (
+        (built_project / ".breeze" / "pushed.json").read_bytes()
+        if (built_project / ".breeze").exists()
+        else None
+    )
+    sha = git(built_project, "rev-parse", "HEAD")
+
+    assert (
+        main(
+            [
+                "--dry-run",
+                "--project",
+                str(built_project),
+                "push",
+                "--python",
+                "3.11",
+                "--registry",
+                registry.host,
+            ]
+        )
+        == 0
+    )
+
+    out = capsys.readouterr().out
+    assert f"docker image push {registry.host}/" in out and f":{sha[:12]}-python3.11" in out
+    with urllib.request.urlopen(f"http://{registry.host}/v2/_catalog", timeout=5) as answer:
+        assert json.load(answer)["repositories"] == []
+    after = (
+        (built_project / ".breeze" / "pushed.json").read_bytes()
+        if (built_project / ".breeze").exists()
+        else None
+    )
+    assert after == before
 
 
 def test_push_after_a_dag_edit_sends_only_the_project_layer(
