@@ -73,13 +73,14 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing, upgrade
+    from breeze.cli import config, delivery, dev, doctor, images, init, k8s, setup, testing, upgrade
 
     init.register(app)
     images.register(app)
     dev.register(app)
     testing.register(app)
     doctor.register(app)
+    delivery.register(app)
     config.register(app)
     upgrade.register(app)
     app.add_typer(setup.app, name="setup")
