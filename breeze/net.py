@@ -18,4 +18,5 @@ def fetch_text(url: str, timeout: float = 15.0, ca_bundle: Path | None = None) -
     context = ssl.create_default_context(cafile=cafile)
     request = urllib.request.Request(url, headers={"User-Agent": "breeze"})
     with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
-        return response.read().decode()
+        body: bytes = response.read()
+        return body.decode()

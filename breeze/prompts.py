@@ -28,7 +28,8 @@ def confirm(ctx: AppContext, question: str, *, default: bool, timeout: float | N
         return default if result is None else bool(result)
 
     async def ask() -> bool | None:
-        return await prompt.ask_async()
+        answer = await prompt.ask_async()
+        return None if answer is None else bool(answer)
 
     try:
         result = asyncio.run(asyncio.wait_for(ask(), timeout))

@@ -450,7 +450,7 @@ class _Reader:
             )
         return name
 
-    def known_fields(self, path: str, entry: dict, allowed: tuple[str, ...], kind: str) -> None:
+    def known_fields(self, path: str, entry: dict[str, Any], allowed: tuple[str, ...], kind: str) -> None:
         for name in entry:
             if name not in allowed:
                 raise self.fail(
