@@ -14,6 +14,8 @@ app = typer.Typer(
     name="breeze",
     help="The development environment for an Apache Airflow project.",
     no_args_is_help=True,
+    # One way to install completion: `breeze setup autocomplete` (Typer's options would compete).
+    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
@@ -88,13 +90,16 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
+    from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
     from breeze.completion import COMPLETE_VAR
     from breeze.errors import BreezeError
 
     args = sys.argv[1:] if argv is None else argv
-    verbose = "--verbose" in args or "-v" in args
     if os.environ.get(COMPLETE_VAR):
         return _complete(args)
+    args = hoist_globals(args)
+    remember_after_dashes(args)
+    verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
     try:
         result = app(args=args, prog_name="breeze", standalone_mode=False)
     except BreezeError as exc:
@@ -112,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             _error_console().print("[red]Interrupted.[/]")
             return EXIT_INTERRUPTED
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            _did_you_mean(exc)
             exc.show()
             if getattr(exc, "ctx", True) is None:
                 # Some usage errors (an option missing its value) come without the usage and the
@@ -135,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _did_you_mean(exc: Exception) -> None:
+    """click lists "(Possible options: ...)" for an unknown option; say it as a question."""
+    possibilities = getattr(exc, "possibilities", None)
+    option = getattr(exc, "option_name", None)
+    if option and possibilities:
+        choices = " or ".join(sorted(possibilities))
+        exc.message = f"No such option: {option}. Did you mean {choices}?"  # type: ignore[attr-defined]
+        exc.possibilities = None  # type: ignore[attr-defined]
+
+
 def _complete(args: list[str]) -> int:
     """Answer the shell's tab-completion request (the script `breeze setup autocomplete` installs).
 
@@ -144,8 +160,12 @@ def _complete(args: list[str]) -> int:
     reading ctx.params), so values are left as typed while it runs; the eager --version and --help
     callbacks, which must not fire while completing, do not run either.
     """
+    # Typer registers its shell classes only with its own --install-completion option, which
+    # breeze hides (add_completion=False): register them here.
+    from typer._completion_classes import completion_init
     from typer.core import TyperArgument, TyperOption
 
+    completion_init()
     saved = TyperOption.process_value, TyperArgument.process_value
     TyperOption.process_value = TyperArgument.process_value = _as_typed  # type: ignore[method-assign,assignment]
     try:

@@ -16,19 +16,35 @@ POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="13, 14, 15, 16
 MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4.")
 
 
+# Arguments for the container come after `--` only: an unknown option is an error (with a "did
+# you mean"), never a command run in the container.
+PASSTHROUGH = {"allow_extra_args": True}
+
+
 def register(app: typer.Typer) -> None:
-    app.command("shell", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(shell)
+    app.command("shell", context_settings=PASSTHROUGH)(shell)
     app.command("start-airflow")(start_airflow)
-    app.command("exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(exec_)
+    app.command("exec", context_settings=PASSTHROUGH)(exec_)
     app.command("ps")(ps)
     app.command("logs")(logs)
     app.command("down")(down)
 
 
 def passthrough_args(ctx: typer.Context) -> tuple[str, ...]:
-    """What follows the options (after an optional `--`), handed on as it is."""
+    """What follows `--`, handed on as it is; anything else left over is a mistake."""
+    from breeze.cli.argv import after_dashes
+    from breeze.errors import ConfigError
+
+    after = after_dashes() or ()
     extra = tuple(ctx.args)
-    return extra[1:] if extra and extra[0] == "--" else extra
+    before = extra[: len(extra) - len(after)]
+    if before:
+        command = ctx.command_path
+        raise ConfigError(
+            f"Got unexpected argument(s) {' '.join(before)!r} for `{command}`.",
+            fix=f"Put what is meant for the container after `--`: `{command} -- {' '.join(before)}`.",
+        )
+    return after
 
 
 def stack_request(**values: object):  # type: ignore[no-untyped-def]

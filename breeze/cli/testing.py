@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON, passthrough_args, stack_request
+from breeze.cli.dev import (
+    BACKEND,
+    MYSQL_VERSION,
+    PASSTHROUGH,
+    POSTGRES_VERSION,
+    PYTHON,
+    passthrough_args,
+    stack_request,
+)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("tests", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(tests)
+    app.command("tests", context_settings=PASSTHROUGH)(tests)
     app.command("static-checks")(static_checks)
 
 

@@ -1,0 +1,98 @@
+"""Global options before or after the command; only what follows `--` is handed on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from breeze.cli.argv import hoist_globals, split_dashes
+from breeze.context import AppContext
+from breeze.images import build
+from breeze.stack import stack
+
+Breeze = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[AppContext]:
+    contexts: list[AppContext] = []
+
+    def build_images(ctx: AppContext, request: object) -> int:
+        contexts.append(ctx)
+        return 0
+
+    monkeypatch.setattr(build, "build_images", build_images)
+    return contexts
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["build-image", "--dry-run"], ["--dry-run", "build-image"]),
+        (["build-image", "-v", "--python", "3.11"], ["-v", "build-image", "--python", "3.11"]),
+        (["tests", "-p", "/x", "-a", "yes"], ["-p", "/x", "-a", "yes", "tests"]),
+        (["tests", "--project=/x"], ["--project=/x", "tests"]),
+        (["shell", "--", "ls", "-v", "-p"], ["shell", "--", "ls", "-v", "-p"]),
+        (["-D", "shell", "-v", "--", "-D"], ["-D", "-v", "shell", "--", "-D"]),
+    ],
+)
+def test_hoist_globals(args: list[str], expected: list[str]) -> None:
+    assert hoist_globals(args) == expected
+
+
+def test_split_dashes() -> None:
+    assert split_dashes(["a", "--", "b", "--"]) == (["a"], ("b", "--"))
+    assert split_dashes(["a"]) == (["a"], None)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_anywhere(breeze: Breeze, seen: list[AppContext], project: Path, where: str) -> None:
+    options = ["-v", "-D", "-a", "yes", "-p", str(project)]
+    args = [*options, "build-image"] if where == "before" else ["build-image", *options]
+
+    assert breeze(*args)[0] == 0
+
+    (ctx,) = seen
+    assert (ctx.verbose, ctx.dry_run, ctx.answer, ctx.project_dir) == (True, True, "yes", project)
+
+
+def test_long_global_options_after_a_subcommand(
+    breeze: Breeze, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+
+    code, _, err = breeze("setup", "autocomplete", "--shell", "bash", "--dry-run", "--verbose")
+
+    assert code == 0 and "Dry run" in err
+    assert not (tmp_path / ".bashrc").exists()
+
+
+def test_only_what_follows_dashes_is_handed_on(
+    breeze: Breeze, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[tuple[str, ...]] = []
+    monkeypatch.setattr(stack, "shell", lambda _ctx, request: handed.append(request.command) or 0)
+    monkeypatch.chdir(project)
+
+    assert breeze("shell", "--backend", "sqlite", "--", "pytest", "--backend", "-v")[0] == 0
+    assert handed == [("pytest", "--backend", "-v")]
+
+
+def test_typo_is_not_run_in_the_container(
+    breeze: Breeze, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stack, "shell", lambda *_: pytest.fail("the typo reached the container"))
+    monkeypatch.chdir(project)
+
+    code, _, err = breeze("shell", "--backnd", "postgres")
+
+    assert code == 2
+    assert "No such option: --backnd. Did you mean --backend?" in err
+
+
+def test_typer_completion_options_are_hidden(breeze: Breeze) -> None:
+    code, out, _ = breeze("--help")
+    assert code == 0 and "--install-completion" not in out and "--show-completion" not in out
+    assert breeze("--install-completion")[0] == 2
