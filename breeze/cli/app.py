@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from breeze import __version__
+from breeze.cli.choices import complete_answers
 
 app = typer.Typer(
     name="breeze",
@@ -18,7 +19,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode="rich",
+    # click's plain help: flags show no `<bool>`, lines wrap at the terminal, no boxes in CI logs.
+    rich_markup_mode=None,
 )
 
 EXIT_BUG = 70
@@ -44,6 +46,7 @@ def root(
         "-a",
         help="Answer every question yes or no (questions never block without a terminal or with CI=true).",
         envvar="BREEZE_ANSWER",
+        autocompletion=complete_answers,
     ),
     project: Path | None = typer.Option(
         None,
@@ -145,6 +148,9 @@ def _did_you_mean(exc: Exception) -> None:
     """click lists "(Possible options: ...)" for an unknown option; say it as a question."""
     possibilities = getattr(exc, "possibilities", None)
     option = getattr(exc, "option_name", None)
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message.startswith("Value error, "):
+        exc.message = message.removeprefix("Value error, ")  # type: ignore[attr-defined]
     if option and possibilities:
         choices = " or ".join(sorted(possibilities))
         exc.message = f"No such option: {option}. Did you mean {choices}?"  # type: ignore[attr-defined]

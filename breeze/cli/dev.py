@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import typer
 
+from breeze.cli.choices import Backend, Component, Executor, MysqlVersion, PostgresVersion, complete_pythons
+
 # Options shared by shell and start-airflow (Typer reads them from the defaults).
-BACKEND = typer.Option("sqlite", "--backend", "-b", help="Metadata database: sqlite, postgres or mysql.")
+BACKEND = typer.Option("sqlite", "--backend", "-b", help="Metadata database.")
 EXECUTOR = typer.Option(
     "LocalExecutor",
     "--executor",
     help="LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql).",
 )
-PYTHON = typer.Option(None, "--python", help="Python flavour of the CI image.")
-POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17.")
-MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4.")
+PYTHON = typer.Option(
+    None, "--python", autocompletion=complete_pythons, help="Python flavour of the CI image."
+)
+POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="Version of the postgres service.")
+MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="Version of the mysql service.")
 
 
 # Arguments for the container come after `--` only: an unknown option is an error (with a "did
@@ -58,11 +62,11 @@ def shell(
     command: str | None = typer.Option(
         None, "--command", "-c", help="Run this bash command and exit with its code."
     ),
-    backend: str = BACKEND,
-    executor: str = EXECUTOR,
+    backend: Backend = BACKEND,
+    executor: Executor = EXECUTOR,
     python: str | None = PYTHON,
-    postgres_version: str = POSTGRES_VERSION,
-    mysql_version: str = MYSQL_VERSION,
+    postgres_version: PostgresVersion = POSTGRES_VERSION,
+    mysql_version: MysqlVersion = MYSQL_VERSION,
 ) -> int:
     """Open a bash shell in the CI image with the project mounted and the DB migrated (or run -c / -- CMD)."""
     from breeze.stack.stack import ShellRequest
@@ -85,11 +89,11 @@ def shell(
 
 def start_airflow(
     ctx: typer.Context,
-    backend: str = BACKEND,
-    executor: str = EXECUTOR,
+    backend: Backend = BACKEND,
+    executor: Executor = EXECUTOR,
     python: str | None = PYTHON,
-    postgres_version: str = POSTGRES_VERSION,
-    mysql_version: str = MYSQL_VERSION,
+    postgres_version: PostgresVersion = POSTGRES_VERSION,
+    mysql_version: MysqlVersion = MYSQL_VERSION,
     api_port: int | None = typer.Option(
         None, "--api-port", help="Host port of the API server (default 28080, or a free one if taken)."
     ),
@@ -140,9 +144,7 @@ def ps(ctx: typer.Context) -> int:
 
 def logs(
     ctx: typer.Context,
-    component: str | None = typer.Argument(
-        None, help="api-server, scheduler, dag-processor, triggerer, worker, ..."
-    ),
+    component: Component | None = typer.Argument(None, help="The component (default: all of them)."),
     follow: bool = typer.Option(False, "--follow", "-f", help="Keep streaming new lines."),
 ) -> int:
     """Show the stack's logs (of one component, or all)."""

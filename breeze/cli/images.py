@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from breeze.cli.choices import complete_pythons
+
 PYTHON_HELP = "Python flavour(s) to build: 3.11, 3.11,3.13 or all (the configured list). Repeatable."
 
 
@@ -17,7 +19,9 @@ def register(app: typer.Typer) -> None:
 def build_image(
     ctx: typer.Context,
     production: bool = typer.Option(False, "--production", "--prod", help="Build the production image."),
-    python: list[str] | None = typer.Option(None, "--python", help=PYTHON_HELP),
+    python: list[str] | None = typer.Option(
+        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
+    ),
     airflow_version: str | None = typer.Option(
         None, "--airflow-version", help="Airflow release, e.g. 3.3.2."
     ),
@@ -77,7 +81,9 @@ def build_image(
 def verify_image(
     ctx: typer.Context,
     production: bool = typer.Option(False, "--production", "--prod", help="Verify the production image."),
-    python: list[str] | None = typer.Option(None, "--python", help=PYTHON_HELP),
+    python: list[str] | None = typer.Option(
+        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
+    ),
     image: str | None = typer.Option(
         None, "--image", help="Verify this image reference instead of the project's."
     ),
