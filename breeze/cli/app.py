@@ -188,9 +188,9 @@ def _as_typed(_param: object, _ctx: object, value: object) -> object:
 
 
 def _error_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+    from breeze.terminal import make_console
 
-    return Console(stderr=True, highlight=False)
+    return make_console(stderr=True)
 
 
 def _report(exc: BaseException, verbose: bool) -> None:

@@ -35,6 +35,7 @@ from breeze.stack.params import (
     parse_backend,
     parse_executor,
 )
+from breeze.terminal import make_console, write_stream
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -276,7 +277,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     )
     try:
         for source, line in client.compose.logs(follow=True, stream=True):
-            os.write(1 if source == "stdout" else 2, line)
+            write_stream(source, line)
     except KeyboardInterrupt:
         pass
     finally:
@@ -522,9 +523,7 @@ def ps(ctx: AppContext) -> int:
     if not containers:
         ctx.console.print("The stack is not running.")
         return 0
-    from rich.console import Console
-
-    Console().print(table)
+    make_console(stderr=False).print(table)
     return 0
 
 
@@ -539,7 +538,7 @@ def logs(ctx: AppContext, component: str | None, follow: bool) -> int:
         raise ConfigError(f"Unknown component {component!r}.", fix=f"Use one of {', '.join(known)}.")
     try:
         for source, line in client.compose.logs(services=services, follow=follow, stream=True):
-            os.write(1 if source == "stdout" else 2, line)
+            write_stream(source, line)
     except KeyboardInterrupt:
         pass
     return 0

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from breeze.config import load_project, select_python
 from breeze.context import AppContext
+from breeze.terminal import write_stream
 from breeze.testing import results
 from breeze.testing.params import TestPlan, TestsRequest, plan
 
@@ -122,7 +123,7 @@ def _run_driver(ctx: AppContext, client: DockerClient, *, needs_database: bool) 
             if source == "stderr" and not ctx.verbose:
                 chunk = _without_compose_progress(chunk)
             if chunk:
-                os.write(1 if source == "stdout" else 2, chunk)
+                write_stream(source, chunk)
     except DockerException as exc:
         if exc.return_code in (125, 126, 127) or not _started(exc):
             raise compose_failure(exc, "docker compose could not start the test stack.") from None
