@@ -93,9 +93,9 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
+    from breeze import signals
     from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
     from breeze.completion import COMPLETE_VAR
-    from breeze.errors import BreezeError
 
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get(COMPLETE_VAR):
@@ -103,22 +103,33 @@ def main(argv: list[str] | None = None) -> int:
     args = hoist_globals(args)
     remember_after_dashes(args)
     verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
+    previous = signals.install()
+    try:
+        return _run(args, verbose)
+    finally:
+        signals.restore(previous)
+
+
+def _run(args: list[str], verbose: bool) -> int:
+    from breeze import signals
+    from breeze.errors import BreezeError
+
     try:
         result = app(args=args, prog_name="breeze", standalone_mode=False)
     except BreezeError as exc:
+        if signals.received():
+            return _interrupted()
         _report(exc, verbose)
         return exc.exit_code
     except KeyboardInterrupt:
-        _error_console().print("[red]Interrupted.[/]")
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except Exception as exc:
         # Typer vendors click in recent releases: match its exceptions by shape, not by import.
         name = type(exc).__name__
         if name == "Exit" and hasattr(exc, "exit_code"):
             return int(exc.exit_code)
         if name == "Abort":
-            _error_console().print("[red]Interrupted.[/]")
-            return EXIT_INTERRUPTED
+            return _interrupted()
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             _did_you_mean(exc)
             exc.show()
@@ -138,10 +149,28 @@ def main(argv: list[str] | None = None) -> int:
                 "This is a bug in breeze. Run again with --verbose for the traceback and report it."
             )
         return EXIT_BUG
-    if result == EXIT_INTERRUPTED:
-        # Typer turns Ctrl-C into an exit code of 130 before it reaches us.
-        _error_console().print("[red]Interrupted.[/]")
+    if result == EXIT_INTERRUPTED or signals.received():
+        # Typer turns Ctrl-C into an exit code of 130 before it reaches us; a command that stops
+        # cleanly on a signal (foreground start-airflow) still ends with the signal's code.
+        return _interrupted()
     return result if isinstance(result, int) else 0
+
+
+def _interrupted() -> int:
+    from breeze import signals
+
+    signum = signals.received()
+    if signum is None:
+        _error_console().print("[red]Interrupted.[/]")
+        return EXIT_INTERRUPTED
+    _error_console().print(f"[red]Interrupted by {signal_name(signum)}.[/]")
+    return signals.exit_code(signum)
+
+
+def signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
 
 
 def _did_you_mean(exc: Exception) -> None:
