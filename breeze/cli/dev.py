@@ -135,11 +135,16 @@ def exec_(
     return run_exec(ctx.obj, service, extra)
 
 
-def ps(ctx: typer.Context) -> int:
-    """Show the stack's containers, their state, health and ports."""
-    from breeze.stack.stack import ps as run_ps
+def ps(
+    ctx: typer.Context,
+    json: bool = typer.Option(
+        False, "--json", help="Print the stack's services, URL and login as one JSON object on stdout."
+    ),
+) -> int:
+    """Show the stack's containers, their state, health and ports, and the URL and login of Airflow."""
+    from breeze.stack.status import ps as run_ps
 
-    return run_ps(ctx.obj)
+    return run_ps(ctx.obj, as_json=json)
 
 
 def logs(

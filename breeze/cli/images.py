@@ -52,6 +52,9 @@ def build_image(
         None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build without the layer cache."),
+    json: bool = typer.Option(
+        False, "--json", help="Print the built images (references, tags, image IDs) as JSON on stdout."
+    ),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -74,6 +77,7 @@ def build_image(
         ),
         extra_secrets=tuple(secret or ()),
         no_cache=no_cache,
+        json=json,
     )
     return build_images(ctx.obj, request)
 

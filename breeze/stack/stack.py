@@ -35,7 +35,7 @@ from breeze.stack.params import (
     parse_backend,
     parse_executor,
 )
-from breeze.terminal import make_console, write_stream
+from breeze.terminal import write_stream
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -497,34 +497,6 @@ def _running_services(client: DockerClient) -> list[str]:
     return sorted(
         c.config.labels.get("com.docker.compose.service", "") for c in client.compose.ps() if c.state.running
     )
-
-
-def ps(ctx: AppContext) -> int:
-    from rich.table import Table
-
-    found = existing_stack(ctx)
-    if not found:
-        ctx.console.print("No stack has been started for this project.")
-        return 0
-    client = found[2]
-    table = Table(show_edge=False)
-    for column in ("service", "state", "health", "ports"):
-        table.add_column(column)
-    containers = client.compose.ps(all=True)
-    for container in sorted(containers, key=lambda c: c.config.labels.get("com.docker.compose.service", "")):
-        service = container.config.labels.get("com.docker.compose.service", "")
-        health = container.state.health.status if container.state.health else ""
-        ports = ", ".join(
-            f"{b.get('HostIp')}:{b.get('HostPort')}->{port}"
-            for port, bindings in (container.network_settings.ports or {}).items()
-            for b in (bindings or [])
-        )
-        table.add_row(service, container.state.status or "", health or "", ports)
-    if not containers:
-        ctx.console.print("The stack is not running.")
-        return 0
-    make_console(stderr=False).print(table)
-    return 0
 
 
 def logs(ctx: AppContext, component: str | None, follow: bool) -> int:

@@ -8,6 +8,7 @@ process group as Ctrl-C would. Each phase is reached by polling the engine's rea
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from breeze.cli.app import main
 from breeze.config import load_project
 from breeze.stack.params import compose_project_name
 from breeze.stack.ports import free_port
+from breeze.stack.secrets import load_or_create
 
 pytestmark = pytest.mark.integration
 
@@ -249,6 +251,17 @@ def alive(pid: int) -> bool:
     return True
 
 
+def test_build_image_json_names_the_images(project: Path) -> None:
+    """`build-image --json` (all layers cached here): the references built, with their image IDs."""
+    done = breeze_output(project, "build-image", "--json")
+
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    (built,) = json.loads(done.stdout)
+    inspected = docker_lines("image", "inspect", "--format", "{{.Id}}", built["ref"])
+    assert (built["kind"], built["python"], built["id"]) == ("ci", "3.11", inspected[0])
+    assert built["ref"] in built["tags"] and built["size"] > 0
+
+
 # --------------------------------------------------------------------------------------------
 # What a killed run leaves, `cleanup --only-project` finds (last: it removes the project's images)
 # --------------------------------------------------------------------------------------------
@@ -275,3 +288,36 @@ def test_cleanup_only_project_finds_a_killed_test_run(project: Path, tmp_path: P
 
     assert code == 0
     assert remains(project) == []
+
+
+# --------------------------------------------------------------------------------------------
+# While a foreground stack runs: `breeze ps` finds the login again, `breeze logs` reads plainly
+# --------------------------------------------------------------------------------------------
+
+
+def breeze_output(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "breeze", "--project", str(root), *args], capture_output=True, timeout=120
+    )
+
+
+def test_ps_shows_the_login_and_piped_logs_are_plain(project: Path, tmp_path: Path) -> None:
+    port = free_port()
+    run = Breeze(project, tmp_path / "out.txt", "start-airflow", "--api-port", str(port))
+    try:
+        run.wait_until(lambda: "Streaming logs" in run.text(), "healthy stack")
+        as_json = breeze_output(project, "ps", "--json")
+        table = breeze_output(project, "ps")
+        logs = breeze_output(project, "logs", "scheduler")
+    finally:
+        code, output = run.signal(signal.SIGTERM)
+
+    password = load_or_create(project).admin_password
+    data = json.loads(as_json.stdout)
+    assert (data["running"], data["url"]) == (True, f"http://127.0.0.1:{port}"), as_json
+    assert data["login"] == {"username": "admin", "password": password}
+    assert {"api-server", "scheduler"} <= {s["service"] for s in data["services"]}
+    assert f"Airflow: http://127.0.0.1:{port}  login: admin / {password}" in table.stderr.decode()
+    assert logs.returncode == 0 and logs.stdout.strip(), logs
+    assert b"\x1b" not in logs.stdout + logs.stderr
+    assert code == 143, output
