@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from breeze import runlog
 from breeze.errors import EngineError
 
 if TYPE_CHECKING:
@@ -151,6 +152,8 @@ class Engine:
             print(shlex.join(argv), flush=True)
         elif self.verbose:
             self.console.print(f"[dim]$ {shlex.join(argv)}[/]", soft_wrap=True, markup=True)
+        else:
+            runlog.note(f"$ {shlex.join(argv)}")  # what --verbose shows, kept for afterwards
         return runs
 
     @cached_property

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -23,7 +23,11 @@ def make_console(*, stderr: bool = True) -> Console:
     """A rich console for breeze's messages; without a terminal, lines are never wrapped."""
     from rich.console import Console
 
-    console = Console(stderr=stderr, highlight=False)
+    from breeze.runlog import Tee
+
+    # Everything shown also goes to this run's log (breeze.runlog).
+    stream = cast("IO[str]", Tee("stderr" if stderr else "stdout"))
+    console = Console(file=stream, stderr=stderr, highlight=False)
     if not console.is_terminal:
         console.soft_wrap = True
         if not os.environ.get("COLUMNS"):

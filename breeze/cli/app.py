@@ -93,7 +93,7 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
-    from breeze import signals
+    from breeze import runlog, signals
     from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
     from breeze.completion import COMPLETE_VAR
 
@@ -103,11 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     args = hoist_globals(args)
     remember_after_dashes(args)
     verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
+    runlog.start(args)
     previous = signals.install()
+    code = EXIT_BUG
     try:
-        return _run(args, verbose)
+        code = _run(args, verbose)
+        return code
     finally:
         signals.restore(previous)
+        runlog.finish(code)
 
 
 def _run(args: list[str], verbose: bool) -> int:
@@ -140,14 +144,18 @@ def _run(args: list[str], verbose: bool) -> int:
             return int(exc.exit_code)
         import traceback
 
+        from breeze import runlog
+
         console = _error_console()
         if verbose:
             console.print(traceback.format_exc(), markup=False, highlight=False)
         else:
+            runlog.note(traceback.format_exc())
             console.print(f"breeze hit an internal error: {name}: {exc}", markup=False)
-            console.print(
-                "This is a bug in breeze. Run again with --verbose for the traceback and report it."
+            where = (
+                f"its traceback is in {runlog.path()}" if runlog.path() else "--verbose shows its traceback"
             )
+            console.print(f"This is a bug in breeze ({where}); please report it.", markup=False)
         return EXIT_BUG
     if result == EXIT_INTERRUPTED or signals.received():
         # Typer turns Ctrl-C into an exit code of 130 before it reaches us; a command that stops
@@ -234,3 +242,12 @@ def _report(exc: BaseException, verbose: bool) -> None:
     console.print(f"[bold red]Error:[/] {escape(exc.message)}")
     if exc.fix:
         console.print(f"[bold]Fix:[/] {escape(exc.fix)}")
+    _point_to_log(console)
+
+
+def _point_to_log(console) -> None:  # type: ignore[no-untyped-def]
+    """Errors name the record of the run: every command breeze ran, with what it printed."""
+    from breeze import runlog
+
+    if runlog.path() is not None:
+        console.print(f"Log of this run: {runlog.path()}", markup=False, highlight=False)

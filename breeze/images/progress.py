@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from breeze import runlog
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -24,6 +26,7 @@ def follow(lines: Iterable[str], *, console: Console, title: str, log_path: Path
     log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     seen_steps: set[str] = set()
+    runlog.note(f"# build log of the {title}: {log_path}")
     with log_path.open("w") as log:
         status = None if verbose or not console.is_terminal else console.status(f"{title}: starting")
         if status is not None:

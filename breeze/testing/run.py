@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from breeze import runlog
 from breeze.config import load_project, select_python
 from breeze.context import AppContext
 from breeze.terminal import write_stream
@@ -120,6 +121,7 @@ def _run_driver(ctx: AppContext, client: DockerClient, *, needs_database: bool) 
             dependencies=needs_database,
             envs={"BREEZE_TESTS_SPEC": SPEC_FILE, "BREEZE_PROJECT_DIR": PROJECT_DIR},
         ):
+            runlog.note_bytes(chunk)  # all of it, compose's progress too (shown with --verbose)
             if source == "stderr" and not ctx.verbose:
                 chunk = _without_compose_progress(chunk)
             if chunk:
