@@ -260,7 +260,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     )
     started = time.monotonic()
     try:
-        _compose_up(client)
+        _compose_up(ctx, client)
         if ctx.dry_run:
             return 0
         wait_healthy(ctx, client, params, request.wait_seconds)
@@ -295,13 +295,19 @@ _PULL_FAILED = (
 )
 
 
-def _compose_up(client: DockerClient) -> None:
+def _compose_up(ctx: AppContext, client: DockerClient) -> None:
     from python_on_whales.exceptions import DockerException
 
+    from breeze.stack.pulls import PullProgress
+
+    pulls = PullProgress(ctx.console)  # a first start pulls postgres/redis: show it, not a hang
     try:
-        client.compose.up(detach=True, remove_orphans=True, quiet=True)
+        for _source, chunk in client.compose.up(detach=True, remove_orphans=True, stream_logs=True):
+            pulls.feed(chunk)
     except DockerException as exc:
         raise compose_failure(exc, "docker compose could not start the stack.") from None
+    finally:
+        pulls.close()
 
 
 def compose_failure(exc: Exception, message: str) -> StackError:
