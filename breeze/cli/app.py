@@ -93,13 +93,14 @@ _register()
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
-    from breeze import runlog, signals
-    from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
     from breeze.completion import COMPLETE_VAR
 
     args = sys.argv[1:] if argv is None else argv
     if os.environ.get(COMPLETE_VAR):
         return _complete(args)
+    from breeze import runlog, signals
+    from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
+
     args = hoist_globals(args)
     remember_after_dashes(args)
     verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
