@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from breeze import __version__
 from breeze.cli.choices import complete_answers
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="breeze",
@@ -225,7 +229,7 @@ def _as_typed(_param: object, _ctx: object, value: object) -> object:
     return value
 
 
-def _error_console():  # type: ignore[no-untyped-def]
+def _error_console() -> Console:
     from breeze.terminal import make_console
 
     return make_console(stderr=True)
@@ -246,7 +250,7 @@ def _report(exc: BaseException, verbose: bool) -> None:
     _point_to_log(console)
 
 
-def _point_to_log(console) -> None:  # type: ignore[no-untyped-def]
+def _point_to_log(console: Console) -> None:
     """Errors name the record of the run: every command breeze ran, with what it printed."""
     from breeze import runlog
 

@@ -6,6 +6,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
@@ -130,7 +131,12 @@ def build_image(
 
 
 def _build_extension(
-    ctx: AppContext, spec: ImageSpec, labels: dict[str, str], secrets: list[str], no_cache: bool, log_path
+    ctx: AppContext,
+    spec: ImageSpec,
+    labels: dict[str, str],
+    secrets: list[str],
+    no_cache: bool,
+    log_path: Path,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
     from breeze.engine import BuildStreamError
