@@ -103,9 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get(COMPLETE_VAR):
         return _complete(args)
     from breeze import runlog, signals
-    from breeze.cli.argv import hoist_globals, remember_after_dashes, split_dashes
+    from breeze.cli.argv import globals_after_command, hoist_globals, remember_after_dashes, split_dashes
 
-    args = hoist_globals(args)
+    if globals_after_command(args):
+        args = hoist_globals(args, _options_with_values())
     remember_after_dashes(args)
     verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
     runlog.start(args)
@@ -184,6 +185,20 @@ def signal_name(signum: int) -> str:
     import signal
 
     return signal.Signals(signum).name
+
+
+def _options_with_values() -> frozenset[str]:
+    """Every option of every command (not breeze's own) that takes a value (`-c`, `--python`)."""
+    found: set[str] = set()
+    pending = list(getattr(typer.main.get_command(app), "commands", {}).values())
+    while pending:
+        command = pending.pop()
+        pending.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            if getattr(param, "is_flag", False) or getattr(param, "param_type_name", "") != "option":
+                continue
+            found.update(param.opts)
+    return frozenset(found)
 
 
 def _did_you_mean(exc: Exception) -> None:

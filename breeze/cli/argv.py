@@ -25,11 +25,12 @@ def _is_global(word: str) -> bool:
     return word in GLOBAL_FLAGS or name in GLOBAL_WITH_VALUE
 
 
-def hoist_globals(args: list[str]) -> list[str]:
+def hoist_globals(args: list[str], takes_value: frozenset[str] = frozenset()) -> list[str]:
     """``args`` with every global option (and its value) moved before the command.
 
     ``breeze build-image --dry-run`` becomes ``breeze --dry-run build-image``; nothing after ``--``
-    moves. A global option's value is the next word unless given as ``--project=DIR``."""
+    moves. A global option's value is the next word unless given as ``--project=DIR``; the value
+    of a command's own option (``takes_value``: ``shell -c -v``) is never taken for one."""
     head, tail = split_dashes(args)
     globals_: list[str] = []
     rest: list[str] = []
@@ -37,6 +38,8 @@ def hoist_globals(args: list[str]) -> list[str]:
     for word in words:
         if not _is_global(word):
             rest.append(word)
+            if word in takes_value and (value := next(words, None)) is not None:
+                rest.append(value)
             continue
         globals_.append(word)
         if word in GLOBAL_WITH_VALUE:
@@ -52,3 +55,20 @@ def remember_after_dashes(args: list[str]) -> None:
 
 def after_dashes() -> tuple[str, ...] | None:
     return _after_dashes.get()
+
+
+def globals_after_command(args: list[str]) -> bool:
+    """Whether a global option follows the first word that is not one (the cheap common case,
+    globals first or none, needs no look at the commands)."""
+    head, _ = split_dashes(args)
+    seen_command = False
+    words = iter(head)
+    for word in words:
+        if _is_global(word):
+            if seen_command:
+                return True
+            if word in GLOBAL_WITH_VALUE:
+                next(words, None)
+        elif not word.startswith("-"):
+            seen_command = True
+    return False

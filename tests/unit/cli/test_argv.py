@@ -96,3 +96,46 @@ def test_typer_completion_options_are_hidden(breeze: Breeze) -> None:
     code, out, _ = breeze("--help")
     assert code == 0 and "--install-completion" not in out and "--show-completion" not in out
     assert breeze("--install-completion")[0] == 2
+
+
+def test_a_commands_option_value_is_never_taken_for_a_global() -> None:
+    takes_value = frozenset({"-c", "--command", "--python"})
+
+    assert hoist_globals(["shell", "-c", "-v", "-D"], takes_value) == ["-D", "shell", "-c", "-v"]
+    assert hoist_globals(["shell", "--command", "-p", "-p", "/x"], takes_value) == [
+        "-p",
+        "/x",
+        "shell",
+        "--command",
+        "-p",
+    ]
+
+
+def test_shell_command_that_looks_like_a_global(
+    breeze: Breeze, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[tuple[tuple[str, ...], bool]] = []
+    monkeypatch.setattr(
+        stack, "shell", lambda ctx, request: handed.append((request.command, ctx.verbose)) or 0
+    )
+    monkeypatch.chdir(project)
+
+    assert breeze("shell", "-c", "-v", "--dry-run")[0] == 0
+    assert handed == [(("bash", "-c", "-v"), False)]
+
+
+@pytest.mark.parametrize(
+    ("args", "after"),
+    [
+        (["build-image", "--dry-run"], True),
+        (["--dry-run", "build-image"], False),
+        (["-p", "/x", "build-image"], False),
+        (["-p", "/x", "shell", "--", "-v"], False),
+        (["setup", "autocomplete", "-v"], True),
+        (["--version"], False),
+    ],
+)
+def test_globals_after_command(args: list[str], after: bool) -> None:
+    from breeze.cli.argv import globals_after_command
+
+    assert globals_after_command(args) is after
