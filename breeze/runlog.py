@@ -21,6 +21,8 @@ from breeze import __version__
 from breeze.paths import cache_dir
 
 KEEP = 20
+# What rich's live displays (status, progress) write to redraw themselves: erase line, cursor up.
+_LIVE = re.compile(r"\x1b\[(2K|\d*A|\?25[lh])")
 _ESCAPE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 
 
@@ -128,7 +130,8 @@ class Tee(io.TextIOBase):
         return sys.stderr if self.stream_name == "stderr" else sys.stdout
 
     def write(self, text: str) -> int:
-        _log.write(text)
+        if not _LIVE.search(text):  # a spinner's or progress bar's redraw is not worth keeping
+            _log.write(text)
         return self.stream.write(text)
 
     def flush(self) -> None:

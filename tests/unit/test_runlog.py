@@ -81,3 +81,18 @@ def test_escapes_are_not_recorded() -> None:
     runlog.finish(1)
 
     assert path is not None and "Error: red" in path.read_text() and "\x1b" not in path.read_text()
+
+
+def test_live_redraws_are_not_recorded(capsys: pytest.CaptureFixture[str]) -> None:
+    from breeze.runlog import Tee
+
+    runlog.start(["x"])
+    tee = Tee("stderr")
+    tee.write("kept line\n")
+    tee.write("\r\x1b[2K⠋ Building: [ci 3/11] RUN\x1b[1A")
+    path = runlog.path()
+    runlog.finish(0)
+
+    assert path is not None
+    assert "kept line" in path.read_text() and "Building" not in path.read_text()
+    assert "Building" in capsys.readouterr().err
