@@ -35,7 +35,10 @@ def install() -> Handlers:
     """Handle SIGTERM and SIGHUP from now on (call from the main thread); returns the handlers
     they had, for ``restore``."""
     _received.clear()
-    return {signum: signal.signal(signum, _handle) for signum in HANDLED}
+    # A signal ignored by whoever started breeze stays ignored: `nohup breeze start-airflow &`
+    # must outlive the terminal.
+    wanted = [signum for signum in HANDLED if signal.getsignal(signum) is not signal.SIG_IGN]
+    return {signum: signal.signal(signum, _handle) for signum in wanted}
 
 
 def restore(previous: Handlers) -> None:

@@ -101,3 +101,15 @@ def test_a_command_that_stops_cleanly_on_a_signal_still_reports_it(
     monkeypatch.setattr(build, "build_images", build_images)
 
     assert breeze("build-image")[0] == 143
+
+
+def test_an_ignored_signal_stays_ignored() -> None:
+    """`nohup breeze ...` ignores SIGHUP: closing the terminal must not stop the stack."""
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        previous = signals.install()
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN
+        signals.restore(previous)
+    finally:
+        signal.signal(signal.SIGHUP, before)
