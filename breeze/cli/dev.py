@@ -1,7 +1,5 @@
 """Local Airflow: shell, start-airflow, exec, ps, logs, down (thin commands over breeze.stack)."""
 
-from __future__ import annotations
-
 import typer
 
 from breeze.cli.choices import Backend, Component, Executor, MysqlVersion, PostgresVersion, complete_pythons

@@ -1,7 +1,5 @@
 """build-image and verify-image: thin commands over breeze.images."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -1,7 +1,5 @@
 """breeze init: a thin command over breeze.scaffold."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

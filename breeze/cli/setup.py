@@ -1,7 +1,5 @@
 """breeze setup: one-off machine set-up commands."""
 
-from __future__ import annotations
-
 import typer
 
 # Constants only: this module is imported for every command and every tab completion.

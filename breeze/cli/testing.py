@@ -1,7 +1,5 @@
 """tests and static-checks: thin commands over breeze.testing."""
 
-from __future__ import annotations
-
 import typer
 
 from breeze.cli.choices import Backend, MysqlVersion, PostgresVersion, complete_test_types
