@@ -1,10 +1,13 @@
-"""SIGTERM and SIGHUP end breeze like Ctrl-C, on the real engine: each is sent to a foreground
+"""The CLI's promises on the real engine, on one copy of examples/ with its image built once.
+
+Signals: SIGTERM and SIGHUP end breeze like Ctrl-C: each is sent to a foreground
 `breeze start-airflow` and to `breeze tests` at each phase (building, starting, running), and
 nothing of the run may remain (containers, networks, volumes, by label); the exit code is the
-signal's (143, 129). Then `breeze cleanup --only-project` finds what a killed test run left.
-
-The signal goes to breeze's process alone (`kill -TERM PID`, a cancelled CI job), not to its
-process group as Ctrl-C would. Each phase is reached by polling the engine's real state."""
+signal's (143, 129). The signal goes to breeze's process alone (`kill -TERM PID`, a cancelled CI
+job), not to its process group as Ctrl-C would. Each phase is reached by polling the engine's real
+state. Also, while a stack runs: `breeze ps` (and `--json`) shows the URL and login, and piped
+`breeze logs` carry no terminal escapes; `build-image --json` names the image IDs; and last (it
+removes the project's images), `breeze cleanup --only-project` finds what a killed test run left."""
 
 from __future__ import annotations
 
