@@ -4,7 +4,8 @@ so "run again with --verbose" is rarely needed; errors name the file.
 
 One file per run (``<cache>/logs/runs/<time>-<pid>-<n>.log``: two runs at once never mix), the newest
 ``KEEP`` kept, and ``<cache>/logs/last-run.log`` pointing at the latest. The file is only created
-when there is something to write (``--help`` and tab completion leave none)."""
+when there is something to write (``--help`` and tab completion leave none), and a ``--dry-run``,
+which writes nothing, keeps none (breeze.cli.app does not start it)."""
 
 from __future__ import annotations
 

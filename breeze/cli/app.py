@@ -82,14 +82,16 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, init, setup, testing
+    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing
 
     init.register(app)
     images.register(app)
     dev.register(app)
     testing.register(app)
     doctor.register(app)
+    config.register(app)
     app.add_typer(setup.app, name="setup")
+    k8s.register(app)
 
 
 _register()
@@ -108,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     if globals_after_command(args):
         args = hoist_globals(args, _options_with_values())
     remember_after_dashes(args)
-    verbose = bool({"--verbose", "-v"} & set(split_dashes(args)[0]))
-    runlog.start(args)
+    given = set(split_dashes(args)[0])
+    verbose = bool({"--verbose", "-v"} & given)
+    if not {"--dry-run", "-D"} & given:
+        runlog.start(args)  # a dry run writes nothing, its own record included
     previous = signals.install()
     code = EXIT_BUG
     try:

@@ -9,6 +9,10 @@ from typing import Literal
 Backend = Literal["sqlite", "postgres", "mysql"]
 # The full names and their short forms, as `--executor` has always taken them.
 Executor = Literal["LocalExecutor", "CeleryExecutor", "local", "celery"]
+# breeze k8s / deploy: the chart's executors, short or full (any case: the option ignores it).
+K8sExecutor = Literal[
+    "Local", "Celery", "Kubernetes", "LocalExecutor", "CeleryExecutor", "KubernetesExecutor"
+]
 PostgresVersion = Literal["13", "14", "15", "16", "17"]
 MysqlVersion = Literal["8.0", "8.4"]
 # Every service a stack can have (the running stack's own list is checked when the logs are read).

@@ -3,19 +3,22 @@
 import typer
 
 from breeze.cli.choices import Backend, Component, Executor, MysqlVersion, PostgresVersion, complete_pythons
+from breeze.stack import defaults
 
 # Options shared by shell and start-airflow (Typer reads them from the defaults).
-BACKEND = typer.Option("sqlite", "--backend", "-b", help="Metadata database.")
+BACKEND = typer.Option(defaults.BACKEND, "--backend", "-b", help="Metadata database.")
 EXECUTOR = typer.Option(
-    "LocalExecutor",
+    defaults.EXECUTOR,
     "--executor",
     help="LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql).",
 )
 PYTHON = typer.Option(
     None, "--python", autocompletion=complete_pythons, help="Python flavour of the CI image."
 )
-POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="Version of the postgres service.")
-MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="Version of the mysql service.")
+POSTGRES_VERSION = typer.Option(
+    defaults.POSTGRES_VERSION, "--postgres-version", help="Version of the postgres service."
+)
+MYSQL_VERSION = typer.Option(defaults.MYSQL_VERSION, "--mysql-version", help="Version of the mysql service.")
 
 
 # Arguments for the container come after `--` only: an unknown option is an error (with a "did
@@ -93,16 +96,20 @@ def start_airflow(
     postgres_version: PostgresVersion = POSTGRES_VERSION,
     mysql_version: MysqlVersion = MYSQL_VERSION,
     api_port: int | None = typer.Option(
-        None, "--api-port", help="Host port of the API server (default 28080, or a free one if taken)."
+        None,
+        "--api-port",
+        help=f"Host port of the API server (default {defaults.API_PORT}, or a free one if taken).",
     ),
     flower: bool = typer.Option(False, "--flower", help="Also run flower (CeleryExecutor)."),
     flower_port: int | None = typer.Option(
-        None, "--flower-port", help="Host port of flower (default 25555)."
+        None, "--flower-port", help=f"Host port of flower (default {defaults.FLOWER_PORT})."
     ),
     detach: bool = typer.Option(
         False, "--detach", "-d", help="Return once healthy; leave the stack running."
     ),
-    wait: int = typer.Option(300, "--wait", min=10, help="Seconds to wait for a healthy Airflow."),
+    wait: int = typer.Option(
+        defaults.WAIT_SECONDS, "--wait", min=10, help="Seconds to wait for a healthy Airflow."
+    ),
 ) -> int:
     """Run Airflow (API server, scheduler, dag-processor, triggerer, Celery worker) with the project mounted."""
     from breeze.stack.stack import start_airflow as run_start

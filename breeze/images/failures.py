@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 
-from breeze.errors import BuildError
+from breeze.errors import PULL_FAILED_MARKERS, BuildError
 from breeze.images.params import ImageSpec
 
-_PULL = re.compile(
-    r"(failed to resolve source metadata|pull access denied|failed to do request|no such host|"
-    r"repository does not exist|manifest unknown|not found: manifest|"
-    r"failed to authorize|i/o timeout|connection refused)",
-    re.IGNORECASE,
-)
+_PULL = re.compile("|".join(re.escape(marker) for marker in PULL_FAILED_MARKERS), re.IGNORECASE)
 _STEP = re.compile(r"^#\d+ \[(?P<stage>[\w-]+ )?(?P<n>\d+)/(?P<total>\d+)\] (?P<what>.*)$")
 
 

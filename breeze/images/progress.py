@@ -4,17 +4,17 @@ current step on a terminal, one line per step (with the count) in CI logs, every
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from breeze import runlog
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.progress import Progress
 
 _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
 # `[ci  2/11] RUN ...`: stage (optional), step and the stage's number of steps.
@@ -57,18 +57,20 @@ class Steps:
         return header["what"][:100]
 
 
-def follow(lines: Iterable[str], *, console: Console, title: str, log_path: Path, verbose: bool) -> list[str]:
+def follow(
+    lines: Iterable[str], *, console: Console, title: str, log_path: Path | None, verbose: bool
+) -> list[str]:
     """Consume the build stream; return every line. Raises whatever the stream raises, after
-    the log file is complete."""
-    from rich.markup import escape
+    the log file is complete. No log file (``None``) in a dry run: the last build's log stays."""
 
     collected: list[str] = []
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    runlog.note(f"# build log of the {title}: {log_path}")
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        runlog.note(f"# build log of the {title}: {log_path}")
     steps = Steps()
     bar = None if verbose or not console.is_terminal else _bar(console)
     task = bar.add_task(title, total=None, step="starting") if bar is not None else None
-    with log_path.open("w") as log:
+    with log_path.open("w") if log_path is not None else open(os.devnull, "w") as log:
         if bar is not None:
             bar.start()
         try:
@@ -94,8 +96,6 @@ def follow(lines: Iterable[str], *, console: Console, title: str, log_path: Path
 
 
 def _bar(console: Console) -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

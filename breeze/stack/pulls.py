@@ -10,14 +10,12 @@ there, compose pulls nothing and nothing is shown."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.status import Status
 
 from breeze import runlog
 from breeze.terminal import strip_escapes
-
-if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.status import Status
 
 _SERVICE = re.compile(
     r"^\s*(?!(?:Network|Container|Volume)\s)(?P<name>[\w.-]+)\s+(?P<event>Pulling|Pulled|Skipped|Error|Warning)\b"

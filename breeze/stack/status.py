@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
+from rich.table import Table
+
+from breeze.compose import ServiceContainer
 from breeze.config import load_project
 from breeze.context import AppContext
-from breeze.paths import config_dir
 from breeze.stack.params import ADMIN_USER, compose_project_name
-from breeze.stack.secrets import project_key
+from breeze.stack.secrets import read_admin_password
 from breeze.stack.stack import existing_stack
 from breeze.terminal import make_console
 
@@ -48,28 +49,9 @@ class StackStatus:
         }
 
 
-def admin_password(root: Path) -> str | None:
-    """The stack's admin password, if breeze made one (read only: `ps` creates nothing)."""
-    path = config_dir() / "projects" / project_key(root) / "secrets.json"
-    if not path.is_file():
-        return None
-    value = json.loads(path.read_text()).get("admin_password")
-    return str(value) if value else None
-
-
-def _service(container: Any) -> ServiceStatus:
-    ports = [
-        f"{binding.get('HostIp')}:{binding.get('HostPort')}->{port}"
-        for port, bindings in (container.network_settings.ports or {}).items()
-        for binding in (bindings or [])
-    ]
-    health = container.state.health.status if container.state.health else ""
-    return ServiceStatus(
-        service=container.config.labels.get("com.docker.compose.service", ""),
-        state=container.state.status or "",
-        health=health or "",
-        ports=ports,
-    )
+def _service(container: ServiceContainer) -> ServiceStatus:
+    ports = [str(binding) for binding in container.ports]
+    return ServiceStatus(container.service, container.status, container.health, ports)
 
 
 def status(ctx: AppContext) -> StackStatus:
@@ -78,17 +60,15 @@ def status(ctx: AppContext) -> StackStatus:
     found = existing_stack(ctx)
     if not found:
         return StackStatus(config.name, name, [], None, None, None)
-    _, state, client = found
-    services = sorted((_service(c) for c in client.compose.ps(all=True)), key=lambda s: s.service)
+    services = sorted((_service(c) for c in found.project.ps(all=True)), key=lambda s: s.service)
     serving = any(s.service in UI_SERVICES and s.state == "running" for s in services)
-    url = f"http://127.0.0.1:{state['api_port']}" if serving and state.get("api_port") else None
-    password = admin_password(config.root) if url else None
+    api_port = found.state.get("api_port")
+    url = f"http://127.0.0.1:{api_port}" if serving and api_port else None
+    password = read_admin_password(config.root) if url else None
     return StackStatus(config.name, name, services, url, ADMIN_USER if url else None, password)
 
 
 def ps(ctx: AppContext, *, as_json: bool = False) -> int:
-    from rich.table import Table
-
     current = status(ctx)
     if as_json:
         print(json.dumps(current.as_json(), indent=2))

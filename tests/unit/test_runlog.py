@@ -60,6 +60,23 @@ def test_nothing_is_written_for_help(breeze: Breeze) -> None:
     assert not (cache_dir() / "logs").exists()
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_dry_run_keeps_no_log(
+    breeze: Breeze, monkeypatch: pytest.MonkeyPatch, project: Path, where: str
+) -> None:
+    def build_images(ctx: object, request: object) -> int:
+        runlog.note("$ docker buildx build .")
+        raise ConfigError("The build broke.", fix="Fix it.")
+
+    monkeypatch.setattr(build, "build_images", build_images)
+    args = ["--dry-run", "build-image"] if where == "before" else ["build-image", "-D"]
+
+    code, _, err = breeze("--project", str(project), *args)
+
+    assert code == 2 and "Error: The build broke." in err and "Log of this run" not in err
+    assert not (cache_dir() / "logs").exists()
+
+
 def test_runs_at_once_get_their_own_file_and_old_ones_go() -> None:
     made = []
     for index in range(runlog.KEEP + 3):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,3 +140,30 @@ def test_globals_after_command(args: list[str], after: bool) -> None:
     from breeze.cli.argv import globals_after_command
 
     assert globals_after_command(args) is after
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "function"),
+    [
+        (["config"], "breeze.config.show", "show_config"),
+        (["k8s", "deploy", "--executor", "celery"], "breeze.k8s.flow", "deploy"),
+        (["k8s", "run-complete-tests"], "breeze.k8s.flow", "run_complete_tests"),
+        (["deploy", "--tag", "t1"], "breeze.k8s.release", "deploy"),
+        (["rollback", "--revision", "2"], "breeze.k8s.release", "rollback"),
+    ],
+)
+def test_global_options_after_the_newer_commands(
+    breeze: Breeze,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    module: str,
+    function: str,
+) -> None:
+    contexts: list[AppContext] = []
+    monkeypatch.setattr(importlib.import_module(module), function, lambda ctx, *_: contexts.append(ctx) or 0)
+
+    assert breeze(*args, "-v", "--dry-run", "-p", str(project))[0] == 0
+
+    (ctx,) = contexts
+    assert (ctx.verbose, ctx.dry_run, ctx.project_dir) == (True, True, project)

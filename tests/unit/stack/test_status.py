@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from breeze.stack.secrets import load_or_create
-from breeze.stack.status import ServiceStatus, StackStatus, admin_password
+from breeze.stack.secrets import load_or_create, read_admin_password
+from breeze.stack.status import ServiceStatus, StackStatus
 
 Breeze = Callable[..., tuple[int, str, str]]
 
@@ -35,10 +35,10 @@ def test_no_stack_as_json(breeze: Breeze, project: Path, monkeypatch: pytest.Mon
 
 
 def test_admin_password_is_read_not_made(project: Path) -> None:
-    assert admin_password(project) is None
+    assert read_admin_password(project) is None
     made = load_or_create(project).admin_password
 
-    assert admin_password(project) == made
+    assert read_admin_password(project) == made
 
 
 def test_json_of_a_running_stack() -> None:
