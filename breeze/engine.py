@@ -15,11 +15,13 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from python_on_whales import DockerClient
+from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
 from breeze import runlog
 from breeze.compose import ComposeProject
+from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
 
@@ -310,6 +312,50 @@ class Engine:
         finally:
             self._call(self.docker.container.remove, container, force=True, volumes=True)
         return RunResult(exit_code, "".join(out), "".join(err))
+
+    # -- registries (breeze push / sbom, bases pinned by digest) ---------------------------------
+    # Through the seam like every call: under --dry-run a push or pull is printed, not run, while a
+    # lookup of what a registry holds still runs. Credentials stay with the docker CLI (`docker
+    # login`, credential helpers): breeze never reads, prints or passes them.
+    def push(self, ref: str) -> PushResult:
+        """Push one tag; return the manifest digest the registry answered and the layer counts.
+
+        The argv is built here: python-on-whales' push inspects the tag first, which a dry run
+        (whose `docker tag` was only printed) does not have."""
+        argv = [*self.docker.client_config.docker_cmd, "image", "push", ref]
+        lines: list[str] = []
+        try:
+            for _source, chunk in self._stream(pow_utils.stream_stdout_and_stderr, argv):
+                lines.append(chunk.decode(errors="replace").strip())
+        except EngineCommandFailed as exc:
+            raise RegistryCommandError(ref, exc.stderr or "\n".join(lines)) from None
+        return PushResult.from_log(lines)
+
+    def pull(self, ref: str) -> None:
+        argv = [*self.docker.client_config.docker_cmd, "image", "pull", "--quiet", ref]
+        try:
+            self._call(pow_utils.run, argv)
+        except EngineCommandFailed as exc:
+            raise RegistryCommandError(ref, exc.stderr) from None
+
+    def registry_manifest(self, ref: str) -> RegistryManifest | None:
+        """The manifest a registry holds under a tag (None: no such tag); pulls nothing, so it runs
+        under --dry-run too. buildx reads docker's credentials and speaks plain HTTP to 127.0.0.1
+        like the engine does."""
+        imagetools = [*self.docker.client_config.docker_cmd, "buildx", "imagetools", "inspect"]
+        try:
+            raw = str(self._call(pow_utils.run, [*imagetools, "--raw", ref]) or "")
+            described = self._call(pow_utils.run, [*imagetools, "--format", "{{json .Manifest}}", ref])
+        except EngineCommandFailed as exc:
+            if exc.stderr.rstrip().endswith(": not found"):
+                return None
+            raise RegistryCommandError(ref, exc.stderr) from None
+        if not raw or not described:  # nothing answered (a simulated docker)
+            return None
+        return RegistryManifest.parse(raw, str(described))
+
+    def repo_digests(self, ref: str) -> list[str]:
+        return self._call(lambda: [str(x) for x in self.docker.image.inspect(ref).repo_digests or []])
 
 
 @dataclass(frozen=True)

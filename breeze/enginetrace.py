@@ -36,6 +36,7 @@ _READ_ONLY = {
     ("buildx", "version"),
     ("buildx", "inspect"),
     ("buildx", "ls"),
+    ("buildx", "imagetools", "inspect"),  # what a registry holds under a tag: pulls nothing
 }
 _COMPOSE_READ_ONLY = {"version", "ps", "config", "ls", "logs", "images", "top", "port"}
 
@@ -47,7 +48,7 @@ def is_read_only(argv: list[str]) -> bool:
         return True
     if words[0] == "compose":
         return _compose_verb(words[1:]) in _COMPOSE_READ_ONLY
-    return (words[0],) in _READ_ONLY or tuple(words[:2]) in _READ_ONLY
+    return any(tuple(words[:n]) in _READ_ONLY for n in (1, 2, 3))
 
 
 # compose's global options that take a value: skipped to find the subcommand.

@@ -80,3 +80,9 @@ class EngineCommandFailed(BreezeError):
     def pull_failed(self) -> bool:
         """Whether an image could not be pulled (the usual cause without a registry)."""
         return pull_failed(self.stderr)
+
+
+class DeliveryError(BreezeError):
+    """`breeze push` / `breeze sbom` could not deliver: a registry refused, a tag is taken, no image."""
+
+    exit_code = 9

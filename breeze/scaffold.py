@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from breeze.context import AppContext
 
 _SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
+# The CI/CD pipeline template of each platform (`breeze init --ci`, `breeze ci generate`).
+PIPELINES = {"github": ".github/workflows/breeze.yml", "gitlab": ".gitlab-ci.yml"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class InitRequest:
     airflow_version: str | None = None  # default: what an existing project runs, else the latest
     python: str | None = None
     with_examples: bool = False  # in an existing Airflow project: add the examples too
+    ci: str = "github"  # the CI/CD pipeline written: a key of PIPELINES
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def init(ctx: AppContext, request: InitRequest, choose: Choose = _first) -> int:
         )
     name = project_name(request.name, directory)
     _check_version(request.airflow_version)
+    pipeline = PIPELINES[check_platform(request.ci)]
     adoption = _adoption(directory, request, choose)
     values = {
         "project_name": name,
@@ -66,10 +70,14 @@ def init(ctx: AppContext, request: InitRequest, choose: Choose = _first) -> int:
     if adoption is not None:
         values["airflow_version"] = str(adoption.values["airflow_version"].value)
         values["python_version"] = str(adoption.values["python"].value)
-    texts = {rel: render(path.read_text(encoding="utf-8"), values) for rel, path in template_files().items()}
+    texts = {
+        rel: render(path.read_text(encoding="utf-8"), values)
+        for rel, path in template_files().items()
+        if rel == pipeline or rel not in PIPELINES.values()
+    }
     contents = texts
     if adoption is not None:
-        contents = adopt.breeze_files(directory, name, adoption, texts)
+        contents = {**adopt.breeze_files(directory, name, adoption, texts), pipeline: texts[pipeline]}
         if request.with_examples:
             contents = {**texts, **contents}
         adopt.report.show(ctx.console, adoption)
@@ -79,6 +87,15 @@ def init(ctx: AppContext, request: InitRequest, choose: Choose = _first) -> int:
             _write(directory, relative, contents[relative])
     _print(ctx, directory, name, plan)
     return 0
+
+
+def check_platform(platform: str) -> str:
+    if platform not in PIPELINES:
+        raise ConfigError(
+            f"--ci {platform!r} is not a CI platform breeze writes pipelines for.",
+            fix=f"Use --ci {' or --ci '.join(PIPELINES)}.",
+        )
+    return platform
 
 
 def _check_version(version: str | None) -> None:

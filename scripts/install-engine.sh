@@ -8,9 +8,12 @@ log() { printf '[install-engine] %s\n' "$*" >&2; }
 engine_ok() { docker info >/dev/null 2>&1; }
 buildx_ok() { docker buildx version >/dev/null 2>&1; }
 compose_ok() { docker compose version >/dev/null 2>&1; }
+# A real registry for `breeze push` tests and local pipelines (Debian's distribution 2.8 server, and
+# htpasswd for its login tests); started by the tests themselves on 127.0.0.1, never as a service.
+registry_ok() { command -v docker-registry >/dev/null 2>&1 && command -v htpasswd >/dev/null 2>&1; }
 
-if engine_ok && buildx_ok && compose_ok; then
-  log "engine, buildx and compose already work; nothing to do"
+if engine_ok && buildx_ok && compose_ok && registry_ok; then
+  log "engine, buildx, compose and the local registry tools already work; nothing to do"
   exit 0
 fi
 
@@ -65,6 +68,14 @@ if ! engine_ok; then
     sleep 1
   done
   engine_ok || { log "dockerd did not answer within 60 s; see /var/log/dockerd.log"; tail -20 /var/log/dockerd.log >&2; exit 1; }
+fi
+
+if ! registry_ok; then
+  log "installing docker-registry and apache2-utils (htpasswd) from bookworm"
+  apt_update
+  apt-get install -y -qq --no-install-recommends docker-registry apache2-utils >/dev/null
+  # The package's own service is not wanted: tests start a registry per test on a free port.
+  command -v systemctl >/dev/null 2>&1 && systemctl disable --now docker-registry >/dev/null 2>&1 || true
 fi
 
 buildx_ok || { log "docker buildx is still missing"; exit 1; }

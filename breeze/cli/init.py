@@ -33,6 +33,9 @@ def init(
         "--with-examples",
         help="In an existing Airflow project, add the example DAG, plugin and tests too.",
     ),
+    ci: str = typer.Option(
+        "github", "--ci", help="CI/CD pipeline to write: github (GitHub Actions) or gitlab (GitLab CI/CD)."
+    ),
 ) -> int:
     """Start a project, or adopt the Airflow project already in DIR (only adds breeze's own files)."""
     from breeze.scaffold import InitRequest
@@ -44,6 +47,7 @@ def init(
         force=force,
         airflow_version=airflow_version,
         with_examples=with_examples,
+        ci=ci,
     )
     return run_init(ctx.obj, request, choose=lambda conflict: _ask(ctx.obj, conflict))
 

@@ -225,7 +225,9 @@ def deploy_release(
     namespace: str | None = NAMESPACE,
     release: str | None = RELEASE,
     digest: str | None = typer.Option(
-        None, "--digest", help="Image digest to deploy (what `breeze push` printed)."
+        None,
+        "--digest",
+        help="Image digest to deploy (default: the one `breeze push` recorded for the default Python).",
     ),
     tag: str | None = typer.Option(None, "--tag", help="Image tag to deploy (unique; never latest)."),
     values: list[Path] = VALUES,

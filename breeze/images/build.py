@@ -12,10 +12,11 @@ from rich.table import Table
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
-from breeze.engine import BuildStreamError
+from breeze.engine import BuildStreamError, Engine
 from breeze.errors import BuildError
 from breeze.git import git_info
 from breeze.images import failures, progress
+from breeze.images.base_digest import fetch, pin
 from breeze.images.context import fingerprint_label, secret_files, stage_context
 from breeze.images.extension import extension_dockerfile
 from breeze.images.inputs import check_airflow_release, constraints_text
@@ -70,9 +71,11 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     return 0
 
 
-def specs_for(config: ProjectConfig, kind: Kind, python: str) -> ImageSpec:
+def specs_for(config: ProjectConfig, kind: Kind, python: str, engine: Engine | None = None) -> ImageSpec:
+    """With an engine, a base from a registry is pinned to its digest (breeze.images.base_digest)."""
     offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
-    return image_spec(config, kind, python, git_info(config.root), offline)
+    spec = image_spec(config, kind, python, git_info(config.root), offline)
+    return spec if engine is None else pin(engine, spec)
 
 
 def build_image(
@@ -84,7 +87,8 @@ def build_image(
     no_cache: bool = False,
     extra_secrets: tuple[str, ...] = (),
 ) -> Built:
-    spec = specs_for(config, kind, python)
+    spec = specs_for(config, kind, python, None if ctx.dry_run else ctx.engine)
+    fetch(ctx.engine, spec)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
     staged = stage_context(spec, constraints_text(config, python, ca))
@@ -101,7 +105,8 @@ def build_image(
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = _secrets(config, extra_secrets, ca, index_file)
-        log_path = cache_dir() / "logs" / f"{config.name}-{kind}-python{python}.log"
+        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
+        log_path = cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}.log"
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),

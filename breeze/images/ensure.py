@@ -17,7 +17,7 @@ def ensure_image(ctx: AppContext, config: ProjectConfig, kind: Kind, python: str
     from breeze.images.context import changed_parts, stage_context
     from breeze.images.inputs import constraints_text
 
-    spec = specs_for(config, kind, python)
+    spec = specs_for(config, kind, python, ctx.engine)
     if not ctx.engine.image_exists(spec.ref):
         ctx.console.print(f"The {spec.title} does not exist yet: building it.")
         build_image(ctx, config, kind, python)

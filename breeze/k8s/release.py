@@ -10,6 +10,7 @@ from pathlib import Path
 
 from breeze.config import ProjectConfig, load_project
 from breeze.context import AppContext
+from breeze.delivery import record
 from breeze.errors import ConfigError
 from breeze.k8s import chart as helm
 from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain
@@ -87,7 +88,9 @@ def target(settings: DeploySettings) -> helm.Target:
     return helm.Target(settings.chart.namespace, settings.chart.release, None, settings.context)
 
 
-def image_ref(config: ProjectConfig, settings: DeploySettings, request: DeployRequest) -> ImageRef:
+def image_ref(
+    ctx: AppContext, config: ProjectConfig, settings: DeploySettings, request: DeployRequest
+) -> ImageRef:
     repository = (
         f"{settings.registry.rstrip('/')}/{settings.repository}" if settings.registry else settings.repository
     )
@@ -96,11 +99,35 @@ def image_ref(config: ProjectConfig, settings: DeploySettings, request: DeployRe
             "--digest and --tag both name the image.", fix="Pass one: the digest `breeze push` printed."
         )
     if not request.digest and not request.tag:
-        raise ConfigError(
-            f"Which image of {repository} should be deployed?",
-            fix="Pass --digest sha256:… (printed by `breeze push`) or --tag <sha12>-python<X.Y>.",
-        )
+        return ImageRef(repository, digest=pushed_digest(ctx, config, repository))
     return ImageRef(repository, tag=request.tag or "", digest=request.digest or "")
+
+
+def pushed_digest(ctx: AppContext, config: ProjectConfig, repository: str) -> str:
+    """The digest `breeze push` recorded for the project's default Python (a digest, never a tag)."""
+    python = config.python_default
+    pushed = record.load(config.root)
+    image = pushed["images"].get(python) if pushed else None
+    if image is None:
+        what = "Nothing has been pushed" if not pushed else f"No python{python} image has been pushed"
+        raise ConfigError(
+            f"{what} from this project yet ({record.path(config.root)}): which image of {repository} "
+            "should be deployed?",
+            fix=f"Run `breeze push --python {python}` first (deploy then uses the digest it records), "
+            "or pass --digest sha256:… or --tag <sha12>-python<X.Y>.",
+        )
+    ctx.console.print(
+        f"Deploying the python{python} image `breeze push` recorded: {image['reference']} "
+        f"(commit {image['commit'][:12]}, pushed {image['pushed_at']})",
+        markup=False,
+    )
+    if image["repository"] != repository:
+        ctx.console.print(
+            f"Note: it was pushed to {image['repository']}; the cluster pulls it from {repository} "
+            "([deploy] registry / repository).",
+            markup=False,
+        )
+    return image["digest"]
 
 
 def deploy(ctx: AppContext, request: DeployRequest) -> int:
@@ -108,7 +135,7 @@ def deploy(ctx: AppContext, request: DeployRequest) -> int:
 
     config = load_project(ctx.project_dir)
     settings = load_deploy(config, request.overrides())
-    image = image_ref(config, settings, request)
+    image = image_ref(ctx, config, settings, request)
     sets = check_set(request.sets)
     user = check_user_values([*settings.chart.values, *request.values])
     folder = cache_dir() / "deploy" / settings.chart.release

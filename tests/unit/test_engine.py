@@ -18,6 +18,7 @@ READ_ONLY = [
     ["docker", "inspect", "abc123"],
     ["docker", "buildx", "version"],
     ["docker", "buildx", "inspect"],
+    ["docker", "buildx", "imagetools", "inspect", "--raw", "127.0.0.1:5000/demo:abc-python3.11"],
     ["docker", "compose", "version"],
     ["docker", "compose", "ps"],
     ["docker", "compose", "--project-name", "demo", "ps", "--all"],
@@ -40,6 +41,9 @@ MUTATING = [
     ["docker", "compose", "--project-name", "logs", "up"],
     ["docker", "container", "rm", "--force", "x"],
     ["docker", "volume", "rm", "x"],
+    ["docker", "image", "push", "127.0.0.1:5000/demo:abc-python3.11"],
+    ["docker", "image", "pull", "--quiet", "127.0.0.1:5000/python:3.11-slim"],
+    ["docker", "buildx", "imagetools", "create", "--tag", "r/demo:latest", "r/demo:1.0"],
 ]
 
 

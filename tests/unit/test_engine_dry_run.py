@@ -86,7 +86,7 @@ def test_dry_run_build_with_a_simulated_docker_runs_nothing_that_changes(
     simulated_docker: Path, offline_project: Path, breeze: Breeze
 ) -> None:
     config = load_project(offline_project, env={})
-    last_log = cache_dir() / "logs" / f"{config.name}-ci-python{select_python(config, None)}.log"
+    last_log = cache_dir() / "logs" / f"{config.image_name}-ci-python{select_python(config, None)}.log"
     last_log.parent.mkdir(parents=True)
     last_log.write_text("the last real build's log\n")
 
@@ -155,3 +155,27 @@ def test_dry_run_tests_with_a_simulated_docker_changes_nothing(
     assert mutating(simulated_docker) == []
     assert not (config_dir() / "projects").exists()
     assert not (cache_dir() / "stacks").exists()
+
+
+def test_dry_run_registry_calls_with_a_simulated_docker_print_push_and_pull_and_only_look(
+    simulated_docker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """breeze push / the bases pinned by digest: the push and the pull are printed, the lookup of what
+    the registry holds under a tag still runs (it pulls nothing)."""
+    engine = Engine(Console(file=io.StringIO()), dry_run=True)
+    ref = "127.0.0.1:5000/demo:0123456789ab-python3.11"
+
+    engine.tag("demo:0.1.0-python3.11", ref)
+    result = engine.push(ref)
+    engine.pull("127.0.0.1:5000/python:3.11-slim")
+    held = engine.registry_manifest(ref)
+
+    assert mutating(simulated_docker) == []
+    assert ["buildx", "imagetools", "inspect", "--raw", ref] in calls(simulated_docker)
+    assert held is None and result.digest == "" and result.pushed == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        f"docker image tag demo:0.1.0-python3.11 {ref}",
+        f"docker image push {ref}",
+        "docker image pull --quiet 127.0.0.1:5000/python:3.11-slim",
+    ]

@@ -20,7 +20,7 @@ from breeze.errors import ConfigError
 from breeze.scaffold import InitRequest, init, normalize_name, template_files
 from breeze.stack.settings import load_settings
 
-TEMPLATES = sorted(template_files())
+TEMPLATES = sorted(t for t in template_files() if t != ".gitlab-ci.yml")  # --ci github (default)
 
 
 def run(
@@ -341,7 +341,7 @@ def test_the_workflow_runs_the_tests_and_builds_the_production_image(generated: 
     workflow = yaml.safe_load((generated / ".github" / "workflows" / "breeze.yml").read_text())
 
     assert "push" in workflow[True]  # YAML 1.1 reads the `on:` key as true
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["build"]
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert any(run.startswith("pipx install") for run in runs)
     assert runs.index("breeze tests --type all") < runs.index("breeze build-image --production")
@@ -438,6 +438,19 @@ def test_an_existing_project_gets_only_breezes_own_files(
     assert git_status(root) == BREEZE_OWN | config_files
     assert "Adopting the Airflow project found here" in output
     assert "README.md" not in output and "example" not in "".join(section(output, "Added"))
+
+
+def test_an_existing_project_gets_the_gitlab_pipeline_when_asked(
+    adopt_fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = adopt_fixture("handmade")
+    git_repo(root)
+
+    run(capsys, root, ci="gitlab")
+
+    own = BREEZE_OWN - {".github/workflows/breeze.yml"} | {".gitlab-ci.yml"}
+    assert git_status(root) == own | {"ruff.toml"}
+    assert "breeze sbom" in (root / ".gitlab-ci.yml").read_text()
 
 
 def test_with_examples_adds_the_examples_too(adopt_fixture, capsys: pytest.CaptureFixture[str]) -> None:

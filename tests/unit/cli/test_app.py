@@ -9,8 +9,17 @@ import pytest
 
 from breeze import __version__
 from breeze.context import AppContext
-from breeze.errors import BreezeError, BuildError, ConfigError, EngineError, VerifyError
+from breeze.errors import (
+    BreezeError,
+    BuildError,
+    ConfigError,
+    DeliveryError,
+    EngineError,
+    StackError,
+    VerifyError,
+)
 from breeze.images import build
+from breeze.k8s.runner import K8sError
 
 Breeze = Callable[..., tuple[int, str, str]]
 
@@ -122,7 +131,16 @@ def test_global_options_reach_the_context(breeze: Breeze, seen: list[AppContext]
 
 @pytest.mark.parametrize(
     ("error_type", "code"),
-    [(BreezeError, 1), (ConfigError, 2), (EngineError, 3), (BuildError, 4), (VerifyError, 5)],
+    [
+        (BreezeError, 1),
+        (ConfigError, 2),
+        (EngineError, 3),
+        (BuildError, 4),
+        (VerifyError, 5),
+        (StackError, 6),
+        (K8sError, 8),
+        (DeliveryError, 9),
+    ],
 )
 def test_breeze_error_becomes_its_exit_code(
     breeze: Breeze, monkeypatch: pytest.MonkeyPatch, error_type: type[BreezeError], code: int
@@ -139,6 +157,16 @@ def test_breeze_error_becomes_its_exit_code(
     assert lines[:3] == ["#9 step log", "Error: The [image] build broke.", "Fix: Do [bold]this[/]."]
     assert lines[3:] == [f"Log of this run: {lines[3].split(': ', 1)[1]}"]  # breeze.runlog
     assert out == ""
+
+
+def test_each_kind_of_error_has_its_own_exit_code() -> None:
+    def kinds(cls: type[BreezeError]) -> list[type[BreezeError]]:
+        return [cls, *(k for sub in cls.__subclasses__() for k in kinds(sub))]
+
+    own = {cls.__name__: cls.exit_code for cls in kinds(BreezeError) if "exit_code" in vars(cls)}
+
+    assert {"DeliveryError", "K8sError", "StackError"} <= set(own)
+    assert len(set(own.values())) == len(own), own
 
 
 def test_breeze_error_without_fix(breeze: Breeze, monkeypatch: pytest.MonkeyPatch) -> None:

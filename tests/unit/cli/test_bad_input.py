@@ -19,6 +19,8 @@ Breeze = Callable[..., tuple[int, str, str]]
 
 OLD_AIRFLOW = '[airflow]\nversion = "2.10.5"\n'
 SETTINGS = "breeze-settings.yaml"
+# What `breeze push` records (breeze.delivery.record) after pushing only the Python 3.13 flavour.
+PUSHED_313 = '{"project": "demo", "images": {"3.13": {"digest": "sha256:ab", "repository": "demo"}}}'
 
 
 def case(
@@ -61,6 +63,12 @@ CASES = [
     case("tests tests/test_x.py", None, None, 2, "`breeze tests -- tests/test_x.py`"),
     case("--install-completion", None, None, 2, "No such option: --install-completion"),
     case("build-image", None, {"BREEZE_PROJECT": "{tmp}/empty"}, 2, "No breeze project found"),
+    # -- upgrade-check ---------------------------------------------------------------------------
+    case("upgrade-check", None, None, 2, "Missing option '--airflow-version'"),
+    case("upgrade-check --airflow-version latest", None, None, 2, "not an Airflow release version"),
+    case("upgrade-check --airflow-version 1.10.15", None, None, 2, "breeze supports Airflow 2.9 and later"),
+    case("upgrade-check --airflow-version 2.11.0 --python 3.13", None, None, 2, "Airflow 2.11.0 does not support Python 3.13"),
+    case("upgrade-check --airflow-version 3.3.9", None, {"BREEZE_CACHE_DIR": "{root}/cache"}, 2, "Airflow 3.3.9 is not a release on PyPI", {"cache/pypi-apache-airflow-releases.json": '["2.11.0", "3.3.1", "3.3.2"]'}),
     # -- build-image / verify-image options -----------------------------------------------------
     case("build-image --python 3.7", None, None, 2, "--python = '3.7': unknown Python version"),
     case("build-image --python 3.11,banana", None, None, 2, "'banana': unknown Python version"),
@@ -200,7 +208,9 @@ CASES = [
     case("k8s render --set novalue", None, None, 2, "--set 'novalue' is not KEY=VALUE"),
     case("k8s deploy --timeout soon", None, None, 2, "--timeout 'soon' is not a duration"),
     case("k8s status", '[k8s]\nchart-versoin = "1.18.0"\n', None, 2, "unknown key `chart-versoin` in [k8s]"),
-    case("deploy", None, None, 2, "Which image of demo should be deployed?"),
+    case("deploy", None, None, 2, "Nothing has been pushed from this project yet"),
+    case("deploy", None, None, 2, "No python3.11 image has been pushed", {".breeze/pushed.json": PUSHED_313}),
+    case("deploy", None, None, 2, "is not a breeze push record", {".breeze/pushed.json": "[]"}),
     case("deploy --tag latest", None, None, 2, "has no unique tag"),
     case("deploy --digest abc", None, None, 2, "--digest 'abc' is not a digest"),
     case("deploy --digest sha256:ab --tag t", None, None, 2, "--digest and --tag both name the image"),
@@ -220,6 +230,19 @@ CASES = [
     case("tests --dag-integrity --backend oracle", None, None, 2, "'oracle' is not one of 'sqlite'"),
     case("tests --dag-integrity --python 3.11,3.12", None, None, 2, "names 2 Python versions"),
     case("static-checks --python 3.9", None, None, 2, "--python = '3.9': unknown Python version"),
+    # -- breeze push / sbom / ci generate --------------------------------------------------------
+    case("push", None, None, 2, "No registry to push to"),
+    case("push --registry https://ghcr.io/team", None, None, 2, "--registry 'https://ghcr.io/team' is not a registry name"),
+    case("push --registry 'my registry'", None, None, 2, "is not a registry name"),
+    case("push --registry team", None, None, 2, "--registry 'team' is not a registry name"),
+    case("push", '[image]\nregistry = "Reg!stry.io"\n', None, 2, "[image] registry 'Reg!stry.io' is not a registry name"),
+    case("push --registry 127.0.0.1:5000", None, None, 2, "is not a git work tree"),
+    case("push --registry 127.0.0.1:5000 --python 3.7", None, None, 2, "unknown Python version"),
+    case("sbom --format xml", None, None, 2, "--format 'xml' is not an SBOM format"),
+    case("sbom --python 3.7", None, None, 2, "unknown Python version"),
+    case("sbom --output {tmp}/no/such/dir/sbom.json --image x:1", None, None, 2, "does not exist"),
+    case("ci generate --ci jenkins", None, None, 2, "--ci 'jenkins' is not a CI platform"),
+    case("ci generate", None, None, 2, "is already there", {".github/workflows/breeze.yml": "name: mine\n"}),
 ]
 # fmt: on
 

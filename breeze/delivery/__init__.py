@@ -1,0 +1,1 @@
+"""Delivery: push images to a registry, describe them (SBOM), CI/CD pipelines."""
