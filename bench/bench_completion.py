@@ -72,6 +72,22 @@ def cases(breeze: Path) -> list[Case]:
     ]
 
 
+def baseline_cases(breeze: Path) -> list[Case]:
+    """The same commands of another breeze (``--baseline``: e.g. the main branch's venv)."""
+    return [Case(f"baseline {case.label}", case.argv, case.env, case.expect) for case in cases(breeze)[1:]]
+
+
+def comparison(timings: list[Timing]) -> str:
+    """breeze / baseline per command (medians of the same invocation): <= 1.0 is no slower."""
+    by_label = {timing.label: timing.median for timing in timings}
+    rows = [f"{'command':<30} {'this':>8} {'baseline':>9} {'ratio':>7}"]
+    for label, median in by_label.items():
+        base = by_label.get(f"baseline {label}")
+        if base:
+            rows.append(f"{label:<30} {median:>8.1f} {base:>9.1f} {median / base:>7.2f}")
+    return "\n".join(rows)
+
+
 def run_once(case: Case, base_env: dict[str, str]) -> float:
     start = time.perf_counter()
     result = subprocess.run(
@@ -129,17 +145,25 @@ def main(argv: list[str] | None = None) -> int:
         default=default_breeze(),
         help="the breeze executable (default: next to python)",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another breeze executable to time alternately with it (e.g. the main branch's)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if not args.breeze.is_file() or not os.access(args.breeze, os.X_OK):
         parser.error(f"{args.breeze} is not an executable breeze; pass --breeze PATH")
 
-    timings = measure(cases(args.breeze), args.runs)
+    extra = baseline_cases(args.baseline) if args.baseline else []
+    timings = measure(cases(args.breeze) + extra, args.runs)
     print(f"breeze: {args.breeze}  python: {interpreter_of(args.breeze)}  runs: {args.runs}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(table(timings))
     print(verdict(timings))
+    if extra:
+        print(comparison(timings))
     completion = next(t for t in timings if t.label.startswith("completion"))
     return 0 if completion.median <= COMPLETION_TARGET_MS else 1
 

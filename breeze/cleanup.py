@@ -57,9 +57,10 @@ def owned_by_breeze(labels: dict[str, str], only_project: str | None) -> bool:
         return labels.get(MANAGED) == "true" or compose.startswith("breeze-")
     if labels.get(MANAGED) == "true" and labels.get(PROJECT) == only_project:
         return True
-    # The compose project name is breeze-<project>-<8 hex digits of the checkout's path>.
+    # The compose project name is breeze-<project>-<8 hex digits of the checkout's path>, and a
+    # test run's adds -test-<run id>.
     slug = re.sub(r"[^a-z0-9_-]", "-", f"breeze-{only_project}")
-    return re.fullmatch(rf"{re.escape(slug)}-[0-9a-f]{{8}}", compose) is not None
+    return re.fullmatch(rf"{re.escape(slug)}-[0-9a-f]{{8}}(-test-[0-9a-f]+)?", compose) is not None
 
 
 def is_offline_image(tags: list[str], labels: dict[str, str], recorded: set[str]) -> bool:
@@ -94,7 +95,7 @@ def find(ctx: AppContext, request: CleanupRequest) -> list[Item]:
             seen.add(item.ref)
             items.append(item)
 
-    for container in engine.containers(label):
+    for container in [*engine.containers(label), *engine.containers(COMPOSE_PROJECT)]:
         if owned_by_breeze(container.labels, request.only_project):
             add(Item("container", container.id, container.name))
 

@@ -93,7 +93,7 @@ def install(ctx: AppContext, request: AutocompleteRequest) -> int:
     changed = []
     old_script = steps.script.read_text() if steps.script.is_file() else None
     if old_script != steps.script_text:
-        changed.append(f"wrote {steps.script}")
+        changed.append(f"{'write' if ctx.dry_run else 'wrote'} {steps.script}")
         if not ctx.dry_run:
             steps.script.parent.mkdir(parents=True, exist_ok=True)
             steps.script.write_text(steps.script_text)
@@ -101,7 +101,7 @@ def install(ctx: AppContext, request: AutocompleteRequest) -> int:
         old_rc = steps.rc_file.read_text() if steps.rc_file.is_file() else ""
         new_rc = with_line(old_rc, steps.rc_line)
         if new_rc != old_rc:
-            changed.append(f"added `{MARKER}` to {steps.rc_file}")
+            changed.append(f"{'add' if ctx.dry_run else 'added'} `{MARKER}` to {steps.rc_file}")
             if not ctx.dry_run:
                 steps.rc_file.write_text(new_rc)
     if not changed:
@@ -109,7 +109,7 @@ def install(ctx: AppContext, request: AutocompleteRequest) -> int:
             f"{steps.shell} completion for breeze is already installed ({steps.script}).", soft_wrap=True
         )
         return 0
-    prefix = "Dry run: would have " if ctx.dry_run else ""
+    prefix = "Dry run: would " if ctx.dry_run else ""
     ctx.console.print(f"{prefix}{'; '.join(changed)}.", markup=False, soft_wrap=True)
     if not ctx.dry_run:
         now = f" (or now: `source {steps.rc_file}`)" if steps.rc_file else ""

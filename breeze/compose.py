@@ -69,6 +69,10 @@ class ComposeProject:
         """Start every service of the active profiles in the background."""
         self._engine._call(self._compose.up, detach=True, remove_orphans=True, quiet=True)
 
+    def stream_up(self) -> Iterator[tuple[str, bytes]]:
+        """As ``up``, with compose's progress (image pulls, containers) streamed as it happens."""
+        return self._engine._stream(self._compose.up, detach=True, remove_orphans=True, stream_logs=True)
+
     def down(self, *, volumes: bool) -> None:
         self._engine._call(self._compose.down, remove_orphans=True, volumes=volumes, quiet=True)
 

@@ -43,9 +43,9 @@ class AppContext:
     @cached_property
     def console(self) -> Console:
         """Messages and progress go to stderr so stdout stays clean for data."""
-        from rich.console import Console
+        from breeze.terminal import make_console
 
-        return Console(stderr=True, highlight=False)
+        return make_console(stderr=True)
 
     @cached_property
     def engine(self) -> Engine:

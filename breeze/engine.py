@@ -19,6 +19,7 @@ from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
+from breeze import runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
@@ -70,6 +71,8 @@ class Engine:
             print(shlex.join(argv), flush=True)
         elif self.verbose:
             self.console.print(f"[dim]$ {shlex.join(argv)}[/]", soft_wrap=True, markup=True)
+        else:
+            runlog.note(f"$ {shlex.join(argv)}")  # what --verbose shows, kept for afterwards
         return runs
 
     def _new_client(self, **compose: Any) -> DockerClient:

@@ -5,18 +5,26 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from breeze import __version__
+from breeze.cli.choices import complete_answers
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="breeze",
     help="The development environment for an Apache Airflow project.",
     no_args_is_help=True,
+    # One way to install completion: `breeze setup autocomplete` (Typer's options would compete).
+    add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode="rich",
+    # click's plain help: flags show no `<bool>`, lines wrap at the terminal, no boxes in CI logs.
+    rich_markup_mode=None,
 )
 
 EXIT_BUG = 70
@@ -42,6 +50,7 @@ def root(
         "-a",
         help="Answer every question yes or no (questions never block without a terminal or with CI=true).",
         envvar="BREEZE_ANSWER",
+        autocompletion=complete_answers,
     ),
     project: Path | None = typer.Option(
         None,
@@ -93,29 +102,52 @@ _register()
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code. Errors are turned into codes here and nowhere else."""
     from breeze.completion import COMPLETE_VAR
-    from breeze.errors import BreezeError
 
     args = sys.argv[1:] if argv is None else argv
-    verbose = "--verbose" in args or "-v" in args
     if os.environ.get(COMPLETE_VAR):
         return _complete(args)
+    from breeze import runlog, signals
+    from breeze.cli.argv import globals_after_command, hoist_globals, remember_after_dashes, split_dashes
+
+    if globals_after_command(args):
+        args = hoist_globals(args, _options_with_values())
+    remember_after_dashes(args)
+    given = set(split_dashes(args)[0])
+    verbose = bool({"--verbose", "-v"} & given)
+    if not {"--dry-run", "-D"} & given:
+        runlog.start(args)  # a dry run writes nothing, its own record included
+    previous = signals.install()
+    code = EXIT_BUG
+    try:
+        code = _run(args, verbose)
+        return code
+    finally:
+        signals.restore(previous)
+        runlog.finish(code)
+
+
+def _run(args: list[str], verbose: bool) -> int:
+    from breeze import signals
+    from breeze.errors import BreezeError
+
     try:
         result = app(args=args, prog_name="breeze", standalone_mode=False)
     except BreezeError as exc:
+        if signals.received():
+            return _interrupted()
         _report(exc, verbose)
         return exc.exit_code
     except KeyboardInterrupt:
-        _error_console().print("[red]Interrupted.[/]")
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except Exception as exc:
         # Typer vendors click in recent releases: match its exceptions by shape, not by import.
         name = type(exc).__name__
         if name == "Exit" and hasattr(exc, "exit_code"):
             return int(exc.exit_code)
         if name == "Abort":
-            _error_console().print("[red]Interrupted.[/]")
-            return EXIT_INTERRUPTED
+            return _interrupted()
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            _did_you_mean(exc)
             exc.show()
             if getattr(exc, "ctx", True) is None:
                 # Some usage errors (an option missing its value) come without the usage and the
@@ -124,19 +156,68 @@ def main(argv: list[str] | None = None) -> int:
             return int(exc.exit_code)
         import traceback
 
+        from breeze import runlog
+
         console = _error_console()
         if verbose:
             console.print(traceback.format_exc(), markup=False, highlight=False)
         else:
+            runlog.note(traceback.format_exc())
             console.print(f"breeze hit an internal error: {name}: {exc}", markup=False)
-            console.print(
-                "This is a bug in breeze. Run again with --verbose for the traceback and report it."
+            where = (
+                f"its traceback is in {runlog.path()}" if runlog.path() else "--verbose shows its traceback"
             )
+            console.print(f"This is a bug in breeze ({where}); please report it.", markup=False)
         return EXIT_BUG
-    if result == EXIT_INTERRUPTED:
-        # Typer turns Ctrl-C into an exit code of 130 before it reaches us.
-        _error_console().print("[red]Interrupted.[/]")
+    if result == EXIT_INTERRUPTED or signals.received():
+        # Typer turns Ctrl-C into an exit code of 130 before it reaches us; a command that stops
+        # cleanly on a signal (foreground start-airflow) still ends with the signal's code.
+        return _interrupted()
     return result if isinstance(result, int) else 0
+
+
+def _interrupted() -> int:
+    from breeze import signals
+
+    signum = signals.received()
+    if signum is None:
+        _error_console().print("[red]Interrupted.[/]")
+        return EXIT_INTERRUPTED
+    _error_console().print(f"[red]Interrupted by {signal_name(signum)}.[/]")
+    return signals.exit_code(signum)
+
+
+def signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
+def _options_with_values() -> frozenset[str]:
+    """Every option of every command (not breeze's own) that takes a value (`-c`, `--python`)."""
+    found: set[str] = set()
+    pending = list(getattr(typer.main.get_command(app), "commands", {}).values())
+    while pending:
+        command = pending.pop()
+        pending.extend(getattr(command, "commands", {}).values())
+        for param in command.params:
+            if getattr(param, "is_flag", False) or getattr(param, "param_type_name", "") != "option":
+                continue
+            found.update(param.opts)
+    return frozenset(found)
+
+
+def _did_you_mean(exc: Exception) -> None:
+    """click lists "(Possible options: ...)" for an unknown option; say it as a question."""
+    possibilities = getattr(exc, "possibilities", None)
+    option = getattr(exc, "option_name", None)
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message.startswith("Value error, "):
+        exc.message = message.removeprefix("Value error, ")  # type: ignore[attr-defined]
+    if option and possibilities:
+        choices = " or ".join(sorted(possibilities))
+        exc.message = f"No such option: {option}. Did you mean {choices}?"  # type: ignore[attr-defined]
+        exc.possibilities = None  # type: ignore[attr-defined]
 
 
 def _complete(args: list[str]) -> int:
@@ -148,8 +229,12 @@ def _complete(args: list[str]) -> int:
     reading ctx.params), so values are left as typed while it runs; the eager --version and --help
     callbacks, which must not fire while completing, do not run either.
     """
+    # Typer registers its shell classes only with its own --install-completion option, which
+    # breeze hides (add_completion=False): register them here.
+    from typer._completion_classes import completion_init
     from typer.core import TyperArgument, TyperOption
 
+    completion_init()
     saved = TyperOption.process_value, TyperArgument.process_value
     TyperOption.process_value = TyperArgument.process_value = _as_typed  # type: ignore[method-assign,assignment]
     try:
@@ -165,10 +250,10 @@ def _as_typed(_param: object, _ctx: object, value: object) -> object:
     return value
 
 
-def _error_console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+def _error_console() -> Console:
+    from breeze.terminal import make_console
 
-    return Console(stderr=True, highlight=False)
+    return make_console(stderr=True)
 
 
 def _report(exc: BaseException, verbose: bool) -> None:
@@ -183,3 +268,12 @@ def _report(exc: BaseException, verbose: bool) -> None:
     console.print(f"[bold red]Error:[/] {escape(exc.message)}")
     if exc.fix:
         console.print(f"[bold]Fix:[/] {escape(exc.fix)}")
+    _point_to_log(console)
+
+
+def _point_to_log(console: Console) -> None:
+    """Errors name the record of the run: every command breeze ran, with what it printed."""
+    from breeze import runlog
+
+    if runlog.path() is not None:
+        console.print(f"Log of this run: {runlog.path()}", markup=False, highlight=False)

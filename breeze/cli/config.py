@@ -1,7 +1,5 @@
 """config: a thin command over breeze.config.show."""
 
-from __future__ import annotations
-
 import typer
 
 

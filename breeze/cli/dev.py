@@ -1,45 +1,55 @@
 """Local Airflow: shell, start-airflow, exec, ps, logs, down (thin commands over breeze.stack)."""
 
-from __future__ import annotations
-
 import typer
 
+from breeze.cli.choices import Backend, Component, Executor, MysqlVersion, PostgresVersion, complete_pythons
 from breeze.stack import defaults
 
-
-def _one_of(values: tuple[str, ...]) -> str:
-    return f"{', '.join(values[:-1])} or {values[-1]}."
-
-
 # Options shared by shell and start-airflow (Typer reads them from the defaults).
-BACKEND = typer.Option(
-    defaults.BACKEND, "--backend", "-b", help="Metadata database: sqlite, postgres or mysql."
-)
+BACKEND = typer.Option(defaults.BACKEND, "--backend", "-b", help="Metadata database.")
 EXECUTOR = typer.Option(
     defaults.EXECUTOR,
     "--executor",
     help="LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql).",
 )
-PYTHON = typer.Option(None, "--python", help="Python flavour of the CI image.")
-POSTGRES_VERSION = typer.Option(
-    defaults.POSTGRES_VERSION, "--postgres-version", help=_one_of(defaults.POSTGRES_VERSIONS)
+PYTHON = typer.Option(
+    None, "--python", autocompletion=complete_pythons, help="Python flavour of the CI image."
 )
-MYSQL_VERSION = typer.Option(defaults.MYSQL_VERSION, "--mysql-version", help=_one_of(defaults.MYSQL_VERSIONS))
+POSTGRES_VERSION = typer.Option(
+    defaults.POSTGRES_VERSION, "--postgres-version", help="Version of the postgres service."
+)
+MYSQL_VERSION = typer.Option(defaults.MYSQL_VERSION, "--mysql-version", help="Version of the mysql service.")
+
+
+# Arguments for the container come after `--` only: an unknown option is an error (with a "did
+# you mean"), never a command run in the container.
+PASSTHROUGH = {"allow_extra_args": True}
 
 
 def register(app: typer.Typer) -> None:
-    app.command("shell", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(shell)
+    app.command("shell", context_settings=PASSTHROUGH)(shell)
     app.command("start-airflow")(start_airflow)
-    app.command("exec", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(exec_)
+    app.command("exec", context_settings=PASSTHROUGH)(exec_)
     app.command("ps")(ps)
     app.command("logs")(logs)
     app.command("down")(down)
 
 
 def passthrough_args(ctx: typer.Context) -> tuple[str, ...]:
-    """What follows the options (after an optional `--`), handed on as it is."""
+    """What follows `--`, handed on as it is; anything else left over is a mistake."""
+    from breeze.cli.argv import after_dashes
+    from breeze.errors import ConfigError
+
+    after = after_dashes() or ()
     extra = tuple(ctx.args)
-    return extra[1:] if extra and extra[0] == "--" else extra
+    before = extra[: len(extra) - len(after)]
+    if before:
+        command = ctx.command_path
+        raise ConfigError(
+            f"Got unexpected argument(s) {' '.join(before)!r} for `{command}`.",
+            fix=f"Put what is meant for the container after `--`: `{command} -- {' '.join(before)}`.",
+        )
+    return after
 
 
 def stack_request(**values: object):  # type: ignore[no-untyped-def]
@@ -53,11 +63,11 @@ def shell(
     command: str | None = typer.Option(
         None, "--command", "-c", help="Run this bash command and exit with its code."
     ),
-    backend: str = BACKEND,
-    executor: str = EXECUTOR,
+    backend: Backend = BACKEND,
+    executor: Executor = EXECUTOR,
     python: str | None = PYTHON,
-    postgres_version: str = POSTGRES_VERSION,
-    mysql_version: str = MYSQL_VERSION,
+    postgres_version: PostgresVersion = POSTGRES_VERSION,
+    mysql_version: MysqlVersion = MYSQL_VERSION,
 ) -> int:
     """Open a bash shell in the CI image with the project mounted and the DB migrated (or run -c / -- CMD)."""
     from breeze.stack.stack import ShellRequest
@@ -80,11 +90,11 @@ def shell(
 
 def start_airflow(
     ctx: typer.Context,
-    backend: str = BACKEND,
-    executor: str = EXECUTOR,
+    backend: Backend = BACKEND,
+    executor: Executor = EXECUTOR,
     python: str | None = PYTHON,
-    postgres_version: str = POSTGRES_VERSION,
-    mysql_version: str = MYSQL_VERSION,
+    postgres_version: PostgresVersion = POSTGRES_VERSION,
+    mysql_version: MysqlVersion = MYSQL_VERSION,
     api_port: int | None = typer.Option(
         None,
         "--api-port",
@@ -130,18 +140,21 @@ def exec_(
     return run_exec(ctx.obj, service, extra)
 
 
-def ps(ctx: typer.Context) -> int:
-    """Show the stack's containers, their state, health and ports."""
-    from breeze.stack.stack import ps as run_ps
+def ps(
+    ctx: typer.Context,
+    json: bool = typer.Option(
+        False, "--json", help="Print the stack's services, URL and login as one JSON object on stdout."
+    ),
+) -> int:
+    """Show the stack's containers, their state, health and ports, and the URL and login of Airflow."""
+    from breeze.stack.status import ps as run_ps
 
-    return run_ps(ctx.obj)
+    return run_ps(ctx.obj, as_json=json)
 
 
 def logs(
     ctx: typer.Context,
-    component: str | None = typer.Argument(
-        None, help="api-server, scheduler, dag-processor, triggerer, worker, ..."
-    ),
+    component: Component | None = typer.Argument(None, help="The component (default: all of them)."),
     follow: bool = typer.Option(False, "--follow", "-f", help="Keep streaming new lines."),
 ) -> int:
     """Show the stack's logs (of one component, or all)."""

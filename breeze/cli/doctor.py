@@ -1,7 +1,5 @@
 """doctor and cleanup: thin commands over breeze.doctor and breeze.cleanup."""
 
-from __future__ import annotations
-
 import typer
 
 

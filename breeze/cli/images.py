@@ -1,10 +1,10 @@
 """build-image and verify-image: thin commands over breeze.images."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer
+
+from breeze.cli.choices import complete_pythons
 
 PYTHON_HELP = "Python flavour(s) to build: 3.11, 3.11,3.13 or all (the configured list). Repeatable."
 
@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
 def build_image(
     ctx: typer.Context,
     production: bool = typer.Option(False, "--production", "--prod", help="Build the production image."),
-    python: list[str] | None = typer.Option(None, "--python", help=PYTHON_HELP),
+    python: list[str] | None = typer.Option(
+        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
+    ),
     airflow_version: str | None = typer.Option(
         None, "--airflow-version", help="Airflow release, e.g. 3.3.2."
     ),
@@ -48,6 +50,9 @@ def build_image(
         None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build without the layer cache."),
+    json: bool = typer.Option(
+        False, "--json", help="Print the built images (references, tags, image IDs) as JSON on stdout."
+    ),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -74,6 +79,7 @@ def build_image(
         ),
         extra_secrets=tuple(secret or ()),
         no_cache=no_cache,
+        json=json,
     )
     return build_images(ctx.obj, request)
 
@@ -81,7 +87,9 @@ def build_image(
 def verify_image(
     ctx: typer.Context,
     production: bool = typer.Option(False, "--production", "--prod", help="Verify the production image."),
-    python: list[str] | None = typer.Option(None, "--python", help=PYTHON_HELP),
+    python: list[str] | None = typer.Option(
+        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
+    ),
     image: str | None = typer.Option(
         None, "--image", help="Verify this image reference instead of the project's."
     ),

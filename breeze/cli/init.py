@@ -1,7 +1,5 @@
 """breeze init: a thin command over breeze.scaffold (and breeze.adopt for an existing project)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +52,7 @@ def init(
     return run_init(ctx.obj, request, choose=lambda conflict: _ask(ctx.obj, conflict))
 
 
-def _ask(app: AppContext, conflict: Conflict) -> str:
+def _ask(app: "AppContext", conflict: "Conflict") -> str:
     """Two sources disagree: offer the first (the Dockerfile's), else each other value in turn."""
     from breeze.prompts import confirm
 

@@ -1,11 +1,11 @@
 """breeze k8s (Kubernetes tests on kind with the official chart) and breeze deploy / rollback:
 thin commands over breeze.k8s."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer
+
+from breeze.cli.choices import K8sExecutor, complete_pythons
 
 app = typer.Typer(
     help="Kubernetes tests: a kind cluster, the official Airflow Helm chart and the e2e suite.",
@@ -13,11 +13,17 @@ app = typer.Typer(
 )
 
 PYTHON = typer.Option(
-    None, "--python", help="Python flavour of the production image (one cluster per flavour)."
+    None,
+    "--python",
+    autocompletion=complete_pythons,
+    help="Python flavour of the production image (one cluster per flavour).",
 )
 NAME = typer.Option(None, "--name", help="Cluster name (default: breeze-<project>-<id>-py<XY>).")
 EXECUTOR = typer.Option(
-    None, "--executor", help="Local, Celery or Kubernetes ([k8s] executor; default Local)."
+    None,
+    "--executor",
+    case_sensitive=False,
+    help="Local, Celery or Kubernetes ([k8s] executor; default Local).",
 )
 VALUES = typer.Option([], "--values", "-f", help="Your own chart values file, merged last. Repeatable.")
 SET = typer.Option([], "--set", help="A chart value KEY=VALUE (helm --set), after every file. Repeatable.")
@@ -88,7 +94,7 @@ def deploy(
     ctx: typer.Context,
     python: str | None = PYTHON,
     name: str | None = NAME,
-    executor: str | None = EXECUTOR,
+    executor: K8sExecutor | None = EXECUTOR,
     values: list[Path] = VALUES,
     set_: list[str] = SET,
     timeout: str | None = TIMEOUT,
@@ -106,7 +112,7 @@ def deploy(
 def render(
     ctx: typer.Context,
     python: str | None = PYTHON,
-    executor: str | None = EXECUTOR,
+    executor: K8sExecutor | None = EXECUTOR,
     values: list[Path] = VALUES,
     set_: list[str] = SET,
     output: Path | None = typer.Option(
@@ -171,7 +177,7 @@ def run_complete_tests(
     ctx: typer.Context,
     python: str | None = PYTHON,
     name: str | None = NAME,
-    executor: str | None = EXECUTOR,
+    executor: K8sExecutor | None = EXECUTOR,
     kubernetes_version: str | None = K8S_VERSION,
     node_image: str | None = NODE_IMAGE,
     api_port: int | None = API_PORT,

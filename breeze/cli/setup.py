@@ -1,10 +1,9 @@
 """breeze setup: one-off machine set-up commands."""
 
-from __future__ import annotations
-
 import typer
 
 # Constants only: this module is imported for every command and every tab completion.
+from breeze.cli.choices import complete_shells
 from breeze.versions import DEFAULT_MIRROR
 
 app = typer.Typer(help="Set up this machine for breeze.", no_args_is_help=True)
@@ -53,7 +52,10 @@ def offline_images(
 def autocomplete(
     ctx: typer.Context,
     shell: str | None = typer.Option(
-        None, "--shell", help="bash, zsh or fish (default: the shell named by $SHELL)."
+        None,
+        "--shell",
+        autocompletion=complete_shells,
+        help="bash, zsh or fish (default: the shell named by $SHELL).",
     ),
 ) -> int:
     """Install tab completion for breeze in your shell (idempotent: running it again changes nothing)."""

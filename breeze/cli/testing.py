@@ -1,21 +1,32 @@
 """tests and static-checks: thin commands over breeze.testing."""
 
-from __future__ import annotations
-
 import typer
 
-from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON, passthrough_args, stack_request
+from breeze.cli.choices import Backend, MysqlVersion, PostgresVersion, complete_test_types
+from breeze.cli.dev import (
+    BACKEND,
+    MYSQL_VERSION,
+    PASSTHROUGH,
+    POSTGRES_VERSION,
+    PYTHON,
+    passthrough_args,
+    stack_request,
+)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("tests", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(tests)
+    app.command("tests", context_settings=PASSTHROUGH)(tests)
     app.command("static-checks")(static_checks)
 
 
 def tests(
     ctx: typer.Context,
     test_type: list[str] = typer.Option(
-        [], "--type", "-t", help="unit, dag-integrity, dag-run, lint or all (repeat or comma-separate)."
+        [],
+        "--type",
+        "-t",
+        autocompletion=complete_test_types,
+        help="unit, dag-integrity, dag-run, lint or all (repeat or comma-separate).",
     ),
     dag_integrity: bool = typer.Option(False, "--dag-integrity", help="Shortcut for --type dag-integrity."),
     dag_run: str | None = typer.Option(
@@ -28,10 +39,10 @@ def tests(
         metavar="TASK=STATE",
         help="A task's expected final state (default success; TASK may be a glob).",
     ),
-    backend: str = BACKEND,
+    backend: Backend = BACKEND,
     python: str | None = PYTHON,
-    postgres_version: str = POSTGRES_VERSION,
-    mysql_version: str = MYSQL_VERSION,
+    postgres_version: PostgresVersion = POSTGRES_VERSION,
+    mysql_version: MysqlVersion = MYSQL_VERSION,
 ) -> int:
     """Run the project's tests, DAG integrity checks, a real DAG run or lint in the CI image (`-- ARGS` go to pytest)."""
     from breeze.testing.params import TestsRequest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -37,6 +38,18 @@ class Built:
     spec: ImageSpec
     seconds: float
     size: int
+    image_id: str = ""  # sha256:... (empty in a dry run)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.spec.kind,
+            "python": self.spec.python,
+            "ref": self.spec.ref,
+            "tags": list(self.spec.tags),
+            "id": self.image_id or None,
+            "size": self.size,
+            "seconds": round(self.seconds, 1),
+        }
 
 
 def build_images(ctx: AppContext, request: BuildRequest) -> int:
@@ -53,6 +66,8 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     ]
     if not ctx.dry_run:
         _summary(ctx, results)
+    if request.json:
+        print(json.dumps([built.as_json() for built in results], indent=2))
     return 0
 
 
@@ -119,7 +134,8 @@ def build_image(
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
-    return Built(spec, seconds, size)
+    image_id = "" if ctx.dry_run else ctx.engine.image_id(spec.ref)
+    return Built(spec, seconds, size, image_id)
 
 
 def _build_extension(

@@ -31,6 +31,7 @@ class BuildRequest:
     overrides: Mapping[str, object] = field(default_factory=dict)
     extra_secrets: tuple[str, ...] = ()
     no_cache: bool = False
+    json: bool = False  # the built images as JSON on stdout (the table still goes to stderr)
 
     @property
     def kind(self) -> Kind:

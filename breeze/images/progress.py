@@ -1,18 +1,60 @@
-"""Shows a BuildKit plain-progress stream: the current step on a terminal, one line per step in
-CI logs, every line under --verbose; the whole log always goes to a file."""
+"""Shows a BuildKit plain-progress stream: a progress bar from BuildKit's step counts and the
+current step on a terminal, one line per step (with the count) in CI logs, every line under
+--verbose; the whole log always goes to a file."""
 
 from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from breeze import runlog
 
 _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
+# `[ci  2/11] RUN ...`: stage (optional), step and the stage's number of steps.
+_STEP = re.compile(r"^\[(?:(?P<stage>[^\]\s]+)\s+)?(?P<n>\d+)/(?P<m>\d+)\]")
+_FINISHED = re.compile(r"^#(?P<id>\d+) (DONE|CACHED|ERROR)\b")
+
+
+@dataclass
+class Steps:
+    """BuildKit's step counts, from its plain log: how many steps the stages seen so far have,
+    and how many of them are finished (done or cached)."""
+
+    stages: dict[str, int] = field(default_factory=dict)
+    steps: set[str] = field(default_factory=set)  # vertex ids that are counted steps
+    finished: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)  # every vertex id with a header
+
+    @property
+    def total(self) -> int:
+        return sum(self.stages.values())
+
+    @property
+    def done(self) -> int:
+        return len(self.finished & self.steps)
+
+    def feed(self, line: str) -> str | None:
+        """Take one log line; return the description of a step that starts with it, if one does."""
+        finished = _FINISHED.match(line)
+        if finished:
+            self.finished.add(finished["id"])
+            return None
+        header = _HEADER.match(line)
+        if header is None or header["id"] in self.seen:
+            return None
+        self.seen.add(header["id"])
+        step = _STEP.match(header["what"])
+        if step:
+            self.steps.add(header["id"])
+            self.stages[step["stage"] or ""] = int(step["m"])
+        return header["what"][:100]
 
 
 def follow(
@@ -24,12 +66,13 @@ def follow(
     collected: list[str] = []
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    seen_steps: set[str] = set()
+        runlog.note(f"# build log of the {title}: {log_path}")
+    steps = Steps()
+    bar = None if verbose or not console.is_terminal else _bar(console)
+    task = bar.add_task(title, total=None, step="starting") if bar is not None else None
     with log_path.open("w") if log_path is not None else open(os.devnull, "w") as log:
-        status = None if verbose or not console.is_terminal else console.status(f"{title}: starting")
-        if status is not None:
-            status.start()
+        if bar is not None:
+            bar.start()
         try:
             for raw in lines:
                 line = raw.rstrip("\n")
@@ -38,15 +81,27 @@ def follow(
                 if verbose:
                     console.print(escape(line), highlight=False, soft_wrap=True)
                     continue
-                header = _HEADER.match(line)
-                if header and header["id"] not in seen_steps:
-                    seen_steps.add(header["id"])
-                    what = header["what"][:100]
-                    if status is not None:
-                        status.update(f"{title}: {escape(what)}  [dim]{time.monotonic() - started:.0f}s[/]")
-                    else:
-                        console.print(f"  {escape(what)}", highlight=False, soft_wrap=True)
+                started = steps.feed(line)
+                if bar is not None and task is not None:
+                    bar.update(task, total=steps.total or None, completed=steps.done)
+                    if started is not None:
+                        bar.update(task, step=escape(started))
+                elif started is not None:
+                    count = f"[{steps.done}/{steps.total}] " if steps.total else ""
+                    console.print(f"  {escape(count + started)}", highlight=False, soft_wrap=True)
         finally:
-            if status is not None:
-                status.stop()
+            if bar is not None:
+                bar.stop()
     return collected
+
+
+def _bar(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("[dim]{task.fields[step]}", markup=True),
+        console=console,
+        transient=True,
+    )

@@ -88,7 +88,8 @@ def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
         failed += sum(not r.ok for r in results)
     if failed:
         raise VerifyError(
-            f"{failed} check(s) failed.", fix="See the table above; run with --verbose for every command."
+            f"{failed} check(s) failed.",
+            fix="See the table above; every command it ran is in the log of this run (below).",
         )
     return 0
 

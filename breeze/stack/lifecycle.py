@@ -4,11 +4,14 @@ StackError that says whether an image could not be pulled (the usual cause here)
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable
+
+from rich.console import Console
 
 from breeze.compose import ComposeProject
 from breeze.errors import EngineCommandFailed, StackError
+from breeze.stack.pulls import PullProgress
+from breeze.terminal import write_stream
 
 PULL_FIX = (
     "Run `breeze setup offline-images` for the postgres and redis stand-ins. MySQL has no offline "
@@ -32,11 +35,16 @@ def compose_failure(exc: EngineCommandFailed, message: str) -> StackError:
     )
 
 
-def compose_up(project: ComposeProject) -> None:
+def compose_up(project: ComposeProject, console: Console) -> None:
+    """Start the stack; image pulls are shown as they happen (a first start is not a hang)."""
+    pulls = PullProgress(console)
     try:
-        project.up()
+        for _source, chunk in project.stream_up():
+            pulls.feed(chunk)
     except EngineCommandFailed as exc:
         raise compose_failure(exc, "docker compose could not start the stack.") from None
+    finally:
+        pulls.close()
 
 
 def take_down(project: ComposeProject, *, volumes: bool) -> None:
@@ -53,6 +61,7 @@ def recent_logs(project: ComposeProject, services: list[str]) -> str:
 
 
 def to_terminal(stream: Iterable[tuple[str, bytes]]) -> None:
-    """Copy a (stdout|stderr, bytes) stream to this process's own stdout and stderr."""
+    """Copy a (stdout|stderr, bytes) stream to this process's own stdout and stderr (terminal
+    escapes kept only for a terminal: breeze.terminal)."""
     for source, chunk in stream:
-        os.write(1 if source == "stdout" else 2, chunk)
+        write_stream(source, chunk)

@@ -182,6 +182,8 @@ class StackParams:
         """Variables compose interpolates into the files (never secrets)."""
         return {
             "BREEZE_PROJECT_NAME": self.project_name,
+            # The breeze project's own name (as images carry it), for `breeze cleanup --only-project`.
+            "BREEZE_PROJECT_LABEL": self.config.name,
             "BREEZE_PROJECT_DIR": str(self.config.root),
             "BREEZE_CI_IMAGE": self.ci_image,
             "BREEZE_UID": str(self.container_uid),

@@ -31,10 +31,24 @@ def project_key(root: Path) -> str:
     return f"{root.resolve().name}-{hashlib.sha256(resolved.encode()).hexdigest()[:8]}"
 
 
+def secrets_file(root: Path) -> Path:
+    """Where the project's secrets are kept (outside the project tree)."""
+    return config_dir() / "projects" / project_key(root) / "secrets.json"
+
+
+def read_admin_password(root: Path) -> str | None:
+    """The stack's admin password, if breeze made one; reads only (creates nothing)."""
+    path = secrets_file(root)
+    if not path.is_file():
+        return None
+    value = json.loads(path.read_text()).get("admin_password")
+    return str(value) if value else None
+
+
 def load_or_create(root: Path, *, dry_run: bool = False) -> StackSecrets:
     """The project's secrets; missing ones are made (and kept, except in a dry run)."""
-    folder = config_dir() / "projects" / project_key(root)
-    path = folder / "secrets.json"
+    path = secrets_file(root)
+    folder = path.parent
     data: dict[str, str] = {}
     if path.is_file():
         data = json.loads(path.read_text())

@@ -1,4 +1,4 @@
-"""Local Airflow stacks on docker compose: shell, start-airflow, exec, ps, logs, down.
+"""Local Airflow stacks on docker compose: shell, start-airflow, exec, logs, down (`ps`: status.py).
 
 Each command is a short pipeline over an already loaded config: check the request -> prepare
 (breeze.stack.prepare) -> compose (breeze.stack.lifecycle) -> wait (breeze.stack.wait) -> report;
@@ -9,9 +9,6 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
-
-from rich.console import Console
-from rich.table import Table
 
 from breeze.compose import ComposeProject
 from breeze.config import ProjectConfig, load_project
@@ -32,7 +29,6 @@ __all__ = [
     "down",
     "exec_",
     "logs",
-    "ps",
     "shell",
     "start_airflow",
 ]
@@ -52,7 +48,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     )
     started = time.monotonic()
     try:
-        compose_up(project)
+        compose_up(project, ctx.console)
         if ctx.dry_run:
             return 0
         wait_healthy(ctx, project, params, request.wait_seconds)
@@ -160,25 +156,6 @@ def exec_(ctx: AppContext, service: str, command: tuple[str, ...]) -> int:
         return exc.return_code
     if output:
         print(output)
-    return 0
-
-
-def ps(ctx: AppContext) -> int:
-    found = existing_stack(ctx)
-    if not found:
-        ctx.console.print("No stack has been started for this project.")
-        return 0
-    containers = found.project.ps(all=True)
-    if not containers:
-        ctx.console.print("The stack is not running.")
-        return 0
-    table = Table(show_edge=False)
-    for column in ("service", "state", "health", "ports"):
-        table.add_column(column)
-    for container in sorted(containers, key=lambda c: c.service):
-        ports = ", ".join(str(binding) for binding in container.ports)
-        table.add_row(container.service, container.status, container.health, ports)
-    Console().print(table)
     return 0
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from breeze import runlog
 from breeze.compose import ComposeProject
 from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
@@ -22,6 +23,7 @@ from breeze.stack.params import StackParams, compose_project_name
 from breeze.stack.prepare import Prepared, prepare
 from breeze.stack.request import check_request
 from breeze.stack.state import stack_dir
+from breeze.terminal import write_stream
 from breeze.testing import results
 from breeze.testing.params import TestPlan, TestsRequest, plan
 
@@ -136,10 +138,11 @@ def _run_driver(ctx: AppContext, project: ComposeProject, *, needs_database: boo
     envs = {"BREEZE_TESTS_SPEC": SPEC_FILE, "BREEZE_PROJECT_DIR": PROJECT_DIR}
     try:
         for source, chunk in project.stream_run("airflow", command, envs=envs, dependencies=needs_database):
+            runlog.note_bytes(chunk)  # all of it, compose's progress too (shown with --verbose)
             if source == "stderr" and not ctx.verbose:
                 chunk = _without_compose_progress(chunk)
             if chunk:
-                os.write(1 if source == "stdout" else 2, chunk)
+                write_stream(source, chunk)
     except EngineCommandFailed as exc:
         if exc.return_code in (125, 126, 127) or not _started(exc.stderr):
             raise compose_failure(exc, "docker compose could not start the test stack.") from None

@@ -470,9 +470,15 @@ def fails_with(capsys: pytest.CaptureFixture[str], args: list[str], *expected: s
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--backend", "oracle"], ["--backend 'oracle' is not a backend", "sqlite, postgres, mysql"]),
-        (["--executor", "kubernetes"], ["--executor 'kubernetes' is not an executor", "CeleryExecutor"]),
-        (["--backend", "postgres", "--postgres-version", "9"], ["--postgres-version '9'", "15"]),
+        (
+            ["--backend", "oracle"],
+            ["'--backend' / '-b': 'oracle' is not one of", "'sqlite', 'postgres', 'mysql'"],
+        ),
+        (["--executor", "kubernetes"], ["'--executor': 'kubernetes' is not one of", "'CeleryExecutor'"]),
+        (
+            ["--backend", "postgres", "--postgres-version", "9"],
+            ["'--postgres-version': '9' is not one of", "'15'"],
+        ),
     ],
     ids=["backend", "executor", "postgres-version"],
 )

@@ -154,7 +154,8 @@ def test_breeze_error_becomes_its_exit_code(
     assert exit_code == code
     lines = err.splitlines()
     # Details first (the log that explains it), then the message, then the fix; markup shown as text.
-    assert lines == ["#9 step log", "Error: The [image] build broke.", "Fix: Do [bold]this[/]."]
+    assert lines[:3] == ["#9 step log", "Error: The [image] build broke.", "Fix: Do [bold]this[/]."]
+    assert lines[3:] == [f"Log of this run: {lines[3].split(': ', 1)[1]}"]  # breeze.runlog
     assert out == ""
 
 
@@ -171,7 +172,10 @@ def test_each_kind_of_error_has_its_own_exit_code() -> None:
 def test_breeze_error_without_fix(breeze: Breeze, monkeypatch: pytest.MonkeyPatch) -> None:
     raising(monkeypatch, EngineError("No container engine answers."))
 
-    assert breeze("build-image") == (3, "", "Error: No container engine answers.\n")
+    code, out, err = breeze("build-image")
+
+    assert (code, out) == (3, "")
+    assert err.startswith("Error: No container engine answers.\nLog of this run: ")
 
 
 def test_unexpected_exception_is_a_bug(breeze: Breeze, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,8 +185,12 @@ def test_unexpected_exception_is_a_bug(breeze: Breeze, monkeypatch: pytest.Monke
 
     assert code == 70
     assert "breeze hit an internal error: RuntimeError: kaboom" in err
-    assert "This is a bug in breeze" in err and "--verbose" in err
+    assert "This is a bug in breeze" in err and "please report it" in err
     assert "Traceback" not in out + err
+    log = Path(err.split("its traceback is in ", 1)[1].split(")", 1)[0])
+    assert (
+        "Traceback (most recent call last)" in log.read_text() and "RuntimeError: kaboom" in log.read_text()
+    )
 
 
 def test_verbose_shows_the_traceback_of_a_bug(breeze: Breeze, monkeypatch: pytest.MonkeyPatch) -> None:

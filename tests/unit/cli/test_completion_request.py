@@ -69,3 +69,34 @@ def test_commands_coerce_again_afterwards(
     code, _, err = breeze("verify-image", "--db-wait-seconds", "soon")
 
     assert code == 2 and "Invalid value for '--db-wait-seconds'" in err
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("breeze start-airflow --backend ", ["sqlite", "postgres", "mysql"]),
+        ("breeze shell --backend p", ["postgres"]),
+        ("breeze start-airflow --executor C", ["CeleryExecutor"]),
+        ("breeze shell --postgres-version 1", ["13", "14", "15", "16", "17"]),
+        ("breeze tests --mysql-version ", ["8.0", "8.4"]),
+        ("breeze logs sch", ["scheduler"]),
+        ("breeze logs d", ["dag-processor"]),
+        ("breeze tests --type d", ["dag-integrity", "dag-run"]),
+        ("breeze tests --type unit,l", ["unit,lint"]),
+        ("breeze build-image --python 3.1", ["3.10", "3.11", "3.12", "3.13"]),
+        ("breeze --answer ", ["yes", "no"]),
+        ("breeze setup autocomplete --shell z", ["zsh"]),
+    ],
+)
+def test_choices_complete(
+    complete: Callable[[str], tuple[int, str, str]], words: str, expected: list[str]
+) -> None:
+    code, out, err = complete(words)
+
+    assert (code, out.splitlines(), err) == (0, expected, "")
+
+
+def test_logs_completes_every_component(complete: Callable[[str], tuple[int, str, str]]) -> None:
+    names = complete("breeze logs ")[1].splitlines()
+
+    assert {"api-server", "scheduler", "dag-processor", "triggerer", "worker", "postgres"} <= set(names)

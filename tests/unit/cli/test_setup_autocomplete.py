@@ -63,7 +63,8 @@ def test_a_stale_marked_line_is_replaced(home: Path, breeze: Callable) -> None:
 
 def test_dry_run_writes_nothing(home: Path, breeze: Callable) -> None:
     code, _, err = breeze("--dry-run", "setup", "autocomplete", "--shell", "bash")
-    assert code == 0 and "Dry run" in err
+    assert code == 0 and "Dry run: would write " in err and "; add `# breeze completion` to " in err
+    assert "would have" not in err
     assert list(home.iterdir()) == []
 
 
