@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from breeze import platforms
 from breeze.errors import EngineError
 from breeze.k8s.runner import find_tool
 from breeze.k8s.settings import DEFAULT_KUBERNETES
+from breeze.platforms import Emulation
 
 if TYPE_CHECKING:
     from breeze.context import AppContext
@@ -309,6 +311,14 @@ def check_tool(name: str, version: str | None) -> Check:
     return Check(name, "ok", version)
 
 
+def check_emulation(found: Emulation) -> Check:
+    """Foreign platforms (`--platform linux/arm64` on amd64) need QEMU; only those options do."""
+    name = f"emulation {found.platform}"
+    if found.available:
+        return Check(name, "ok", found.detail)
+    return Check(name, "warn", f"{found.detail}: --platform {found.platform} cannot build or run", found.fix)
+
+
 def run_checks(ctx: AppContext) -> list[Check]:
     from breeze import paths
     from breeze.offline import registry
@@ -339,6 +349,8 @@ def run_checks(ctx: AppContext) -> list[Check]:
     rows += check_ca_bundles(dict(os.environ))
     rows += [check_port(port, what, option, port_holder(port)) for port, what, option in PORTS]
     rows += [check_tool(name, tool_version(name, args)) for name, args in K8S_TOOLS]
+    native = platforms.native()
+    rows += [check_emulation(platforms.emulation(p)) for p in platforms.QEMU_ENTRIES if p != native]
     node_image = f"kindest/node:{DEFAULT_KUBERNETES}"
     rows.append(check_node_image(node_image, node_image_present(ctx.engine, node_image)))
     return rows

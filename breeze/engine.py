@@ -265,8 +265,10 @@ class Engine:
         with contextlib.suppress(DockerException):
             self.docker.image.remove(ref, force=True)
 
-    def import_rootfs(self, tarball: str, ref: str, changes: list[str] | None = None) -> None:
-        self.docker.import_(tarball, tag=ref, changes=changes or [])
+    def import_rootfs(
+        self, tarball: str, ref: str, changes: list[str] | None = None, platform: str | None = None
+    ) -> None:
+        self.docker.import_(tarball, tag=ref, changes=changes or [], platform=platform)
 
     def build(
         self,
@@ -280,6 +282,7 @@ class Engine:
         target: str | None = None,
         cache: bool = True,
         build_contexts: dict[str, str] | None = None,
+        platform: str | None = None,
     ) -> Iterator[str]:
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
         from python_on_whales.exceptions import DockerException
@@ -297,6 +300,7 @@ class Engine:
             progress="plain",
             stream_logs=True,
             build_contexts=build_contexts or {},
+            platforms=[platform] if platform else None,
         )
         try:
             yield from stream
@@ -358,6 +362,25 @@ class Engine:
         finally:
             self.docker.container.remove(container, force=True, volumes=True)
         return RunResult(exit_code, "".join(out), "".join(err))
+
+    # -- platforms (breeze.platforms: --platform, manifest lists) --------------------------
+    def image_platform(self, ref: str) -> str:
+        """``os/arch`` of a local image, e.g. ``linux/arm64``."""
+        image = self.docker.image.inspect(ref)
+        return f"{image.os}/{image.architecture}"
+
+    def create_manifest_list(self, target: str, sources: list[str]) -> None:
+        """``docker buildx imagetools create -t TARGET SOURCES...`` (all already in the registry)."""
+        self.docker.buildx.imagetools.create(sources=sources, tags=[target])
+
+    def manifest_platforms(self, ref: str) -> list[str]:
+        """The platforms a registry manifest list holds (``buildx imagetools inspect --raw``)."""
+        manifest = self.docker.buildx.imagetools.inspect(ref)
+        return [
+            f"{m.platform.os}/{m.platform.architecture}"
+            for m in manifest.manifests or []
+            if m.platform is not None
+        ]
 
 
 class BuildStreamError(Exception):

@@ -9,6 +9,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-engine.sh
+# QEMU emulation and mmdebstrap for --platform linux/arm64 (builds, verify-image, offline stand-ins).
+bash scripts/install-emulation.sh || echo "[bootstrap] emulation could not be set up: --platform linux/arm64 will be refused"
 
 # kind for the real failure paths of `breeze k8s` (tests/integration/k8s; skipped without it).
 # Debian 12 has no kind; trixie (pinned by install-engine.sh) has 0.27.

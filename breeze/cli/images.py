@@ -48,6 +48,12 @@ def build_image(
         None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build without the layer cache."),
+    platform: list[str] | None = typer.Option(
+        None,
+        "--platform",
+        help="Platform(s) to build for: linux/amd64, linux/arm64 or linux/amd64,linux/arm64 "
+        "(foreign ones under QEMU emulation; several are tagged <ref>-linux-<arch>). Repeatable.",
+    ),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -74,6 +80,7 @@ def build_image(
         ),
         extra_secrets=tuple(secret or ()),
         no_cache=no_cache,
+        platforms=tuple(platform or ()),
     )
     return build_images(ctx.obj, request)
 
@@ -88,12 +95,19 @@ def verify_image(
     db_wait_seconds: int = typer.Option(
         6, "--db-wait-seconds", min=1, help="How long the unreachable-DB check lets the entrypoint wait."
     ),
+    platform: str | None = typer.Option(
+        None, "--platform", help="Run the checks on this platform, e.g. linux/arm64 (under QEMU emulation)."
+    ),
 ) -> int:
     """Check an image: Airflow version, pip check, DAG imports, users, passthrough, DB wait, no compilers."""
     from breeze.images.verify import VerifyRequest, verify_images
 
     request = VerifyRequest(
-        production=production, pythons=tuple(python or ()), image=image, db_wait_seconds=db_wait_seconds
+        production=production,
+        pythons=tuple(python or ()),
+        image=image,
+        db_wait_seconds=db_wait_seconds,
+        platform=platform,
     )
     return verify_images(ctx.obj, request)
 

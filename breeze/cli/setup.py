@@ -32,6 +32,12 @@ def offline_images(
     remove: bool = typer.Option(
         False, "--remove", help="Forget the offline images (use the registry's again); the images stay."
     ),
+    platform: str | None = typer.Option(
+        None,
+        "--platform",
+        help="Build the Python stand-ins for this platform, e.g. linux/arm64 (under QEMU emulation; "
+        "needs mmdebstrap). Default: this machine's.",
+    ),
 ) -> int:
     """Build stand-ins for the registry images breeze needs from Debian packages, and use them.
 
@@ -45,6 +51,7 @@ def offline_images(
         force=force,
         skip_services=skip_services,
         remove=remove,
+        platform=platform,
     )
     return prepare_offline_images(ctx.obj, request)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
+from breeze.errors import ConfigError
 from breeze.images.params import (
     BuildRequest,
     ImageSpec,
@@ -32,24 +33,64 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     pythons = select_pythons(config, list(request.pythons))
     for secret in request.extra_secrets:
         check_secret_spec(secret, "--secret")
+    targets = platform_targets(request.platforms)
     ctx.engine.require(buildx=True)
     results = [
         build_image(
-            ctx, config, request.kind, python, no_cache=request.no_cache, extra_secrets=request.extra_secrets
+            ctx,
+            config,
+            request.kind,
+            python,
+            no_cache=request.no_cache,
+            extra_secrets=request.extra_secrets,
+            platform=platform,
+            per_platform=len(targets) > 1,
         )
         for python in pythons
+        for platform in targets
     ]
     if not ctx.dry_run:
         _summary(ctx, results)
     return 0
 
 
-def specs_for(config: ProjectConfig, kind: Kind, python: str) -> ImageSpec:
+def platform_targets(values: tuple[str, ...]) -> tuple[str | None, ...]:
+    """--platform values -> what to build: None is the machine's own platform, built as always."""
+    from breeze import platforms
+
+    wanted = platforms.parse(values)
+    platforms.require_emulation(wanted)
+    if not wanted or wanted == (platforms.native(),):
+        return (None,)
+    return wanted
+
+
+def specs_for(
+    config: ProjectConfig, kind: Kind, python: str, platform: str | None = None, per_platform: bool = False
+) -> ImageSpec:
+    """The image to build; for a foreign ``platform`` on its offline stand-in, and with
+    ``per_platform`` (several platforms asked for) tagged ``<tag>-<os>-<arch>``."""
+    from dataclasses import replace
+
+    from breeze import platforms
     from breeze.git import git_info
     from breeze.offline import registry
 
-    offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
-    return image_spec(config, kind, python, git_info(config.root), offline)
+    foreign = platform if platform and platform != platforms.native() else None
+    recorded = registry.load()
+    offline = dict(recorded.get(f"python@{foreign}" if foreign else "python", {}))
+    if foreign and python not in offline and python in recorded.get("python", {}) and not config.base_image:
+        raise ConfigError(
+            f"No {foreign} offline stand-in for Python {python}: this machine builds on offline "
+            f"stand-ins, and {recorded['python'][python]} is {platforms.native()} only.",
+            fix=f"Run `breeze setup offline-images --platform {foreign} --python {python}` first.",
+        )
+    spec = image_spec(config, kind, python, git_info(config.root), offline)
+    if platform and per_platform:
+        native = platform == platforms.native()
+        tags = tuple(platforms.platform_ref(tag, platform) for tag in spec.tags)
+        spec = replace(spec, tags=tags + (spec.tags if native else ()))
+    return spec
 
 
 def build_image(
@@ -60,6 +101,8 @@ def build_image(
     *,
     no_cache: bool = False,
     extra_secrets: tuple[str, ...] = (),
+    platform: str | None = None,
+    per_platform: bool = False,
 ) -> Built:
     from breeze.engine import BuildStreamError
     from breeze.git import git_info
@@ -67,14 +110,15 @@ def build_image(
     from breeze.images.context import fingerprint_label, secret_files, stage_context
     from breeze.images.inputs import check_airflow_release, constraints_text
 
-    spec = specs_for(config, kind, python)
+    spec = specs_for(config, kind, python, platform, per_platform)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
     staged = stage_context(spec, constraints_text(config, python, ca))
     labels = oci_labels(spec, git_info(config.root), fingerprint_label(staged))
     ctx.console.print(
         f"[bold]Building the {spec.title}[/] (Airflow {config.airflow_version}, Python {python}, "
-        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
+        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''}"
+        f"{', platform ' + platform if platform else ''})"
     )
     started = time.monotonic()
     extended = kind == "prod" and config.dockerfile is not None
@@ -85,7 +129,10 @@ def build_image(
             secrets.append(f"id=ca,src={ca}")
         if index_file is not None:
             secrets.append(f"id=index,src={index_file}")
-        log_path = cache_dir() / "logs" / f"{config.name}-{kind}-python{python}.log"
+        log_name = (
+            f"{config.name}-{kind}-python{python}{'-' + platform.replace('/', '-') if platform else ''}"
+        )
+        log_path = cache_dir() / "logs" / f"{log_name}.log"
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),
@@ -95,6 +142,7 @@ def build_image(
             secrets=secrets,
             target="main" if kind == "prod" else "ci",
             cache=not no_cache,
+            platform=platform,
         )
         try:
             lines = progress.follow(
@@ -107,14 +155,20 @@ def build_image(
             raise failures.explain(spec, lines, str(log_path)) from None
         if extended:
             assert config.dockerfile is not None
-            _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
+            _build_extension(ctx, spec, labels, secrets, no_cache, log_path, platform)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
     return Built(spec, seconds, size)
 
 
 def _build_extension(
-    ctx: AppContext, spec: ImageSpec, labels: dict[str, str], secrets: list[str], no_cache: bool, log_path
+    ctx: AppContext,
+    spec: ImageSpec,
+    labels: dict[str, str],
+    secrets: list[str],
+    no_cache: bool,
+    log_path,
+    platform: str | None = None,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
     from breeze.engine import BuildStreamError
@@ -134,6 +188,7 @@ def _build_extension(
         labels=labels,
         secrets=secrets,
         cache=not no_cache,
+        platform=platform,
     )
     ext_log = log_path.with_name(log_path.stem + "-extension.log")
     try:

@@ -31,6 +31,8 @@ class BuildRequest:
     overrides: Mapping[str, object] = field(default_factory=dict)
     extra_secrets: tuple[str, ...] = ()
     no_cache: bool = False
+    # Raw --platform values (breeze.platforms.parse); empty: the machine's own platform.
+    platforms: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind:

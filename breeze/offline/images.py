@@ -67,6 +67,8 @@ class OfflineRequest:
     force: bool = False
     skip_services: bool = False
     remove: bool = False
+    # A foreign platform (e.g. linux/arm64 on amd64): Python stand-ins only, tagged -<os>-<arch>.
+    platform: str | None = None
 
 
 Action = Literal["bootstrap", "keep", "relabel", "build"]
@@ -82,6 +84,7 @@ class Step:
     context: str | None = None  # directory under images/offline/ holding the Dockerfile
     kind: str | None = None
     version: str | None = None
+    platform: str | None = None
 
     def describe(self) -> str:
         if self.action == "bootstrap":
@@ -123,16 +126,27 @@ def resolve_pythons(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(v for v in DEBIAN_PYTHON_SUITES if v in wanted)
 
 
+def for_platform(ref: str, platform: str | None) -> str:
+    """A foreign platform's stand-in lives next to the native one: ``<ref>-linux-arm64``."""
+    return f"{ref}-{platform.replace('/', '-')}" if platform else ref
+
+
+def registry_kind(kind: str, platform: str | None) -> str:
+    """Foreign stand-ins are recorded as ``python@linux/arm64`` next to ``python``."""
+    return f"{kind}@{platform}" if platform else kind
+
+
 def plan(
     request: OfflineRequest, pythons: tuple[str, ...], existing: Mapping[str, Mapping[str, str]]
 ) -> list[Step]:
     """The steps, Debian bases first. ``existing`` maps refs of images that exist to their labels."""
     suites = [DEBIAN_PYTHON_SUITES[v] for v in pythons]
-    if not request.skip_services:
+    foreign = request.platform
+    if not request.skip_services and not foreign:
         suites += [suite for _, suite in SERVICES.values()]
     steps: list[Step] = []
     for suite in dict.fromkeys(sorted(suites, key=_suite_order)):
-        ref = debian_ref(suite)
+        ref = for_platform(debian_ref(suite), foreign)
         labels = existing.get(ref)
         if labels is None or request.force:
             action: Action = "bootstrap"
@@ -140,14 +154,13 @@ def plan(
             action = "keep"
         else:
             action = "relabel"
-        steps.append(Step(action, ref, suite))
+        steps.append(Step(action, ref, suite, platform=foreign))
     # Derived images are always (re)built: with the layer cache that takes a second or two when
     # nothing changed, and it picks up edited Dockerfiles and re-made bases.
     for version in pythons:
-        steps.append(
-            Step("build", python_ref(version), DEBIAN_PYTHON_SUITES[version], "python", "python", version)
-        )
-    if not request.skip_services:
+        ref = for_platform(python_ref(version), foreign)
+        steps.append(Step("build", ref, DEBIAN_PYTHON_SUITES[version], "python", "python", version, foreign))
+    if not request.skip_services and not foreign:
         for kind, (version, suite) in SERVICES.items():
             steps.append(Step("build", service_ref(kind, version), suite, kind, kind, version))
     return steps
@@ -162,7 +175,7 @@ def registry_entries(steps: Iterable[Step]) -> dict[str, dict[str, str]]:
     entries: dict[str, dict[str, str]] = {}
     for step in steps:
         if step.kind and step.version:
-            entries.setdefault(step.kind, {})[step.version] = step.ref
+            entries.setdefault(registry_kind(step.kind, step.platform), {})[step.version] = step.ref
     return entries
 
 
@@ -172,17 +185,20 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         return _remove(ctx, request)
     _check_mirror(request.mirror)
     pythons = resolve_pythons(request.pythons)
+    request = _native_as_none(request)
 
     ctx.engine.require(buildx=True)
     existing = {
         ref: ctx.engine.image_labels(ref)
         for ref in {
-            debian_ref(s) for s in [*DEBIAN_PYTHON_SUITES.values(), *(s for _, s in SERVICES.values())]
+            for_platform(debian_ref(s), request.platform)
+            for s in [*DEBIAN_PYTHON_SUITES.values(), *(s for _, s in SERVICES.values())]
         }
         if ctx.engine.image_exists(ref)
     }
     steps = plan(request, pythons, existing)
-    tool = _bootstrap_tool() if any(s.action == "bootstrap" for s in steps) else None
+    needs_tool = any(s.action == "bootstrap" for s in steps)
+    tool = _bootstrap_tool(foreign=request.platform is not None) if needs_tool else None
 
     started = time.monotonic()
     for step in steps:
@@ -213,6 +229,21 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         soft_wrap=True,
     )
     return 0
+
+
+def _native_as_none(request: OfflineRequest) -> OfflineRequest:
+    """--platform of this machine is the default; a foreign one must be able to run here."""
+    from dataclasses import replace
+
+    from breeze import platforms
+
+    if request.platform is None:
+        return request
+    (platform,) = platforms.parse([request.platform])
+    if platform == platforms.native():
+        return replace(request, platform=None)
+    platforms.require_emulation([platform])
+    return replace(request, platform=platform)
 
 
 def _remove(ctx: AppContext, request: OfflineRequest) -> int:
@@ -281,10 +312,18 @@ def _echo(ctx: AppContext, tail: deque[str]) -> Callable[[str], None]:
 
 
 # -- Debian bases -------------------------------------------------------------------------------
-def _bootstrap_tool() -> Tool:
+def _bootstrap_tool(foreign: bool = False) -> Tool:
     from breeze.offline import rootfs
 
     tool = rootfs.find_tool()
+    if foreign:
+        mmdebstrap = rootfs.which("mmdebstrap")
+        if mmdebstrap is None:
+            raise BreezeError(
+                "mmdebstrap is not installed; breeze makes foreign-platform Debian bases with it.",
+                fix="As root: `bash scripts/install-emulation.sh` (or `apt-get install mmdebstrap`).",
+            )
+        return rootfs.Tool("mmdebstrap", mmdebstrap)
     if tool is None:
         raise BreezeError(
             "debootstrap is not installed; breeze makes the Debian base images with it.",
@@ -313,14 +352,17 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
         work = Path(tempfile.gettempdir()) / f"breeze-rootfs-{step.suite}"
         tarball = work / "rootfs.tar"
         if tool.writes_tarball:
-            print(shlex.join(rootfs.bootstrap_argv(tool, step.suite, tarball, mirror)), flush=True)
+            print(
+                shlex.join(rootfs.bootstrap_argv(tool, step.suite, tarball, mirror, step.platform)),
+                flush=True,
+            )
         else:
             print(shlex.join(rootfs.bootstrap_argv(tool, step.suite, work / "rootfs", mirror)), flush=True)
             print(shlex.join(rootfs.pack_argv(work / "rootfs", tarball)), flush=True)
         _import_dry_run(ctx, str(tarball), step.ref, changes)
         return
 
-    log = cache_dir() / "logs" / f"offline-debian-{step.suite}.log"
+    log = cache_dir() / "logs" / f"offline-debian-{for_platform(step.suite, step.platform)}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("")
     tail: deque[str] = deque(maxlen=_TAIL)
@@ -330,7 +372,9 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
     try:
         try:
             rootfs.run(
-                rootfs.bootstrap_argv(tool, step.suite, target, mirror), log=log, echo=_echo(ctx, tail)
+                rootfs.bootstrap_argv(tool, step.suite, target, mirror, step.platform),
+                log=log,
+                echo=_echo(ctx, tail),
             )
             if not tool.writes_tarball:
                 rootfs.run(rootfs.pack_argv(target, tarball), log=log, echo=_echo(ctx, tail))
@@ -344,7 +388,7 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
                 f"BREEZE_DEBIAN_MIRROR picks another mirror); the full log is {log}.",
                 details=details,
             ) from None
-        ctx.engine.import_rootfs(str(tarball), step.ref, changes)
+        ctx.engine.import_rootfs(str(tarball), step.ref, changes, platform=step.platform)
     finally:
         if not rootfs.remove_tree(work):
             ctx.console.print(f"[yellow]Left {work} behind: something is still mounted inside it.[/]")
@@ -400,7 +444,7 @@ def _build(ctx: AppContext, step: Step, *, no_cache: bool) -> None:
         step,
         step.context,
         labels={**LABELS, "dev.breeze.offline.kind": step.kind or "", "dev.breeze.debian-suite": step.suite},
-        base=debian_ref(step.suite),
+        base=for_platform(debian_ref(step.suite), step.platform),
         no_cache=no_cache,
     )
     if step.kind == "python" and not ctx.dry_run:
@@ -426,6 +470,7 @@ def _run_build(
             # No secrets: everything comes from the Debian mirror the base image points at.
             secrets=[],
             cache=not no_cache,
+            platform=step.platform,
         ):
             echo(line.rstrip("\n"))
     except BuildStreamError as exc:

@@ -182,3 +182,19 @@ def test_kind_node_image_missing_is_a_warning_with_the_way_to_provide_it() -> No
     assert row.status == "warn" and "not in the engine" in row.detail
     assert "docker load -i node.tar" in (row.fix or "") and "--node-image" in (row.fix or "")
     assert doctor.check_node_image("kindest/node:v1.32.2", True).status == "ok"
+
+
+def test_emulation_rows_say_how_to_enable_it() -> None:
+    from breeze.doctor import check_emulation
+    from breeze.platforms import Emulation
+
+    ok = check_emulation(
+        Emulation("linux/arm64", True, "QEMU emulation (/usr/libexec/qemu-binfmt/aarch64-binfmt-P)")
+    )
+    missing = check_emulation(
+        Emulation("linux/arm64", False, "binfmt_misc is not mounted at /proc/sys/fs/binfmt_misc")
+    )
+
+    assert (ok.name, ok.status) == ("emulation linux/arm64", "ok")
+    assert missing.status == "warn" and "--platform linux/arm64 cannot build or run" in missing.detail
+    assert missing.fix is not None and "update-binfmts --enable qemu-aarch64" in missing.fix
