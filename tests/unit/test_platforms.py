@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import shlex
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from breeze import platforms
+from breeze.engine import Engine
 from breeze.errors import ConfigError, EngineError
 
 AARCH64_ENTRY = """enabled
@@ -88,3 +92,56 @@ def test_require_emulation_stops_before_anything_runs(
     with pytest.raises(EngineError) as error:
         platforms.require_emulation(["linux/amd64", "linux/arm64"], binfmt(tmp_path, mounted=False))
     assert "Cannot build or run linux/arm64 images" in error.value.message
+
+
+# -- the engine seam's argv (dry run: printed, not run) --------------------------------------------
+@pytest.fixture
+def dry_engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """A dry-run engine whose python-on-whales client is real: the trace hook prints each mutating
+    command instead of running it (the unit guard replaced the client; a read-only command would
+    reach docker, and these make none)."""
+    from python_on_whales import DockerClient
+
+    from breeze import engine as seam
+
+    monkeypatch.setattr(seam, "_hook", seam._hook)  # restored after the test
+
+    def client(self: Engine) -> DockerClient:
+        seam._install_trace()
+        seam._hook = self._trace
+        return DockerClient()
+
+    monkeypatch.setattr(Engine, "docker", property(client))
+    return Engine(Console(file=io.StringIO()), dry_run=True)
+
+
+def test_one_platform_is_one_buildx_build_with_the_docker_builder(
+    dry_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stream = dry_engine.build(
+        "ctx",
+        file="ctx/Dockerfile",
+        tags=["d:1-linux-arm64"],
+        build_args={},
+        labels={},
+        secrets=[],
+        platform="linux/arm64",
+    )
+    assert list(stream) == []
+
+    argv = shlex.split(capsys.readouterr().out)
+    assert argv[:3] == ["docker", "buildx", "build"] and "--builder" not in argv
+    assert argv[argv.index("--platform") + 1] == "linux/arm64" and "--load" in argv
+
+
+def test_the_manifest_list_is_made_in_the_registry(
+    dry_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dry_engine.create_manifest_list(
+        "127.0.0.1:5000/t/d:1", ["127.0.0.1:5000/t/d:1-linux-amd64", "127.0.0.1:5000/t/d:1-linux-arm64"]
+    )
+
+    assert capsys.readouterr().out.split() == [
+        "docker", "buildx", "imagetools", "create", "--tag", "127.0.0.1:5000/t/d:1",
+        "127.0.0.1:5000/t/d:1-linux-amd64", "127.0.0.1:5000/t/d:1-linux-arm64",
+    ]  # fmt: skip
