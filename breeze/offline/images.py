@@ -15,11 +15,13 @@ import shlex
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from breeze.errors import BreezeError, BuildError, ConfigError
+from breeze.offline import foreign
+from breeze.offline.foreign import for_platform, registry_kind
 from breeze.versions import DEBIAN_PYTHON_SUITES, DEFAULT_MIRROR
 
 if TYPE_CHECKING:
@@ -126,16 +128,6 @@ def resolve_pythons(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(v for v in DEBIAN_PYTHON_SUITES if v in wanted)
 
 
-def for_platform(ref: str, platform: str | None) -> str:
-    """A foreign platform's stand-in lives next to the native one: ``<ref>-linux-arm64``."""
-    return f"{ref}-{platform.replace('/', '-')}" if platform else ref
-
-
-def registry_kind(kind: str, platform: str | None) -> str:
-    """Foreign stand-ins are recorded as ``python@linux/arm64`` next to ``python``."""
-    return f"{kind}@{platform}" if platform else kind
-
-
 def plan(
     request: OfflineRequest, pythons: tuple[str, ...], existing: Mapping[str, Mapping[str, str]]
 ) -> list[Step]:
@@ -185,7 +177,7 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         return _remove(ctx, request)
     _check_mirror(request.mirror)
     pythons = resolve_pythons(request.pythons)
-    request = _native_as_none(request)
+    request = replace(request, platform=foreign.platform_of(request.platform))
 
     ctx.engine.require(buildx=True)
     existing = {
@@ -197,8 +189,9 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         if ctx.engine.image_exists(ref)
     }
     steps = plan(request, pythons, existing)
-    needs_tool = any(s.action == "bootstrap" for s in steps)
-    tool = _bootstrap_tool(foreign=request.platform is not None) if needs_tool else None
+    tool: Tool | None = None
+    if any(s.action == "bootstrap" for s in steps):
+        tool = foreign.mmdebstrap() if request.platform else _bootstrap_tool()
 
     started = time.monotonic()
     for step in steps:
@@ -229,21 +222,6 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         soft_wrap=True,
     )
     return 0
-
-
-def _native_as_none(request: OfflineRequest) -> OfflineRequest:
-    """--platform of this machine is the default; a foreign one must be able to run here."""
-    from dataclasses import replace
-
-    from breeze import platforms
-
-    if request.platform is None:
-        return request
-    (platform,) = platforms.parse([request.platform])
-    if platform == platforms.native():
-        return replace(request, platform=None)
-    platforms.require_emulation([platform])
-    return replace(request, platform=platform)
 
 
 def _remove(ctx: AppContext, request: OfflineRequest) -> int:
@@ -312,18 +290,10 @@ def _echo(ctx: AppContext, tail: deque[str]) -> Callable[[str], None]:
 
 
 # -- Debian bases -------------------------------------------------------------------------------
-def _bootstrap_tool(foreign: bool = False) -> Tool:
+def _bootstrap_tool() -> Tool:
     from breeze.offline import rootfs
 
     tool = rootfs.find_tool()
-    if foreign:
-        mmdebstrap = rootfs.which("mmdebstrap")
-        if mmdebstrap is None:
-            raise BreezeError(
-                "mmdebstrap is not installed; breeze makes foreign-platform Debian bases with it.",
-                fix="As root: `bash scripts/install-emulation.sh` (or `apt-get install mmdebstrap`).",
-            )
-        return rootfs.Tool("mmdebstrap", mmdebstrap)
     if tool is None:
         raise BreezeError(
             "debootstrap is not installed; breeze makes the Debian base images with it.",

@@ -65,6 +65,7 @@ CASES = [
     case("build-image --prod --platform linux/arm64,windows/amd64", None, None, 2, "Unknown platform 'windows/amd64'"),
     case("verify-image --platform arm", None, None, 2, "Unknown platform 'arm'"),
     case("verify-image --platform linux/amd64,linux/arm64", None, None, 2, "one platform at a time"),
+    case("setup offline-images --platform linux/amd64,linux/arm64", None, None, 2, "one platform at a time"),
     case("setup offline-images --platform linux/riscv64", None, None, 2, "Unknown platform 'linux/riscv64'"),
     case("verify-image --db-wait-seconds 0", None, None, 2, "Invalid value for '--db-wait-seconds'"),
     # -- shell / start-airflow options ----------------------------------------------------------
