@@ -11,6 +11,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install-engine.sh
 # QEMU emulation and mmdebstrap for --platform linux/arm64 (builds, verify-image, offline stand-ins).
 bash scripts/install-emulation.sh || echo "[bootstrap] emulation could not be set up: --platform linux/arm64 will be refused"
+# A real local registry (Debian's docker-registry) for the manifest-list integration tests.
+command -v docker-registry >/dev/null 2>&1 \
+  || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null 2>&1 \
+  || echo "[bootstrap] docker-registry could not be installed: the registry tests will fail"
 
 # kind for the real failure paths of `breeze k8s` (tests/integration/k8s; skipped without it).
 # Debian 12 has no kind; trixie (pinned by install-engine.sh) has 0.27.
