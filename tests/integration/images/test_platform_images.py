@@ -2,7 +2,7 @@
 under QEMU emulation, on arm64 offline stand-ins), verified under emulation, and pushed as
 per-platform images that one manifest list in a local registry joins.
 
-Emulated builds are slow: one production build per platform, shared by the module's tests."""
+Emulated builds are slow: one production build per platform, shared through session fixtures."""
 
 from __future__ import annotations
 
@@ -41,14 +41,14 @@ def image_platform(ref: str) -> str:
     return f"{found['Os']}/{found['Architecture']}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def emulation() -> None:
     found = platforms.emulation("linux/arm64")
     if not found.available:
         pytest.skip(f"no arm64 emulation here ({found.detail}): run scripts/install-emulation.sh")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("platforms") / "example"
     shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
@@ -69,7 +69,7 @@ def name_of(project: Path) -> str:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(emulation: None, project: Path) -> str:
     """arm64 stand-ins, then the two-platform production build (each platform built once);
     returns the image's usual reference. The summary table shows each platform's build time."""
