@@ -90,13 +90,16 @@ class Step:
 
     def describe(self) -> str:
         if self.action == "bootstrap":
+            if self.platform:
+                return f"{self.ref}: minimal Debian {self.suite} for {self.platform} (mmdebstrap + import)"
             return f"{self.ref}: minimal Debian {self.suite} (debootstrap + import)"
         if self.action == "keep":
             return f"{self.ref}: already there (--force rebuilds it)"
         if self.action == "relabel":
             return f"{self.ref}: existing image (not made by breeze) checked and labelled"
         if self.kind == "python":
-            return f"{self.ref}: Debian {self.suite}'s python3 with venv"
+            on = f" for {self.platform}, under emulation" if self.platform else ""
+            return f"{self.ref}: Debian {self.suite}'s python3 with venv{on}"
         return f"{self.ref}: Debian {self.suite}'s {SERVICE_PACKAGES.get(self.kind or '', self.kind)}"
 
 
