@@ -9,20 +9,29 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+import ssl
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from breeze import platforms
-from breeze.errors import EngineError
+from rich.markup import escape
+from rich.table import Table
+
+from breeze import paths, platforms
+from breeze.context import AppContext
+from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX, Engine
+from breeze.errors import EngineCommandFailed, EngineError
+from breeze.images.params import CA_ENV_VARS
 from breeze.k8s.runner import find_tool
 from breeze.k8s.settings import DEFAULT_KUBERNETES
+from breeze.offline import registry
 from breeze.platforms import Emulation
-
-if TYPE_CHECKING:
-    from breeze.context import AppContext
-    from breeze.engine import Engine
+from breeze.stack import defaults
+from breeze.stack.ports import is_free, who_holds
 
 Status = Literal["ok", "warn", "FAIL"]
 
@@ -32,7 +41,7 @@ DISK_FAIL = 2 * GB
 MEMORY_WARN = 4 * GB
 REGISTRY_URL = "https://registry-1.docker.io/v2/"
 REGISTRY_TIMEOUT = 5.0
-PORTS = ((28080, "API server", "--api-port"), (25555, "flower", "--flower-port"))
+PORTS = ((defaults.API_PORT, "API server", "--api-port"), (defaults.FLOWER_PORT, "flower", "--flower-port"))
 # Needed by the `breeze k8s` commands only: a missing one is a warning.
 K8S_TOOLS = (
     ("kind", ("version",)),
@@ -73,14 +82,11 @@ class EngineFacts:
 
 
 def engine_facts(engine: Engine) -> EngineFacts:
-    from python_on_whales.exceptions import DockerException
-
-    def ask(question):  # type: ignore[no-untyped-def]
+    def ask(question: Callable[[], str | None]) -> tuple[str | None, str | None]:
         try:
             return question(), None
-        except DockerException as exc:
-            text = (getattr(exc, "stderr", "") or str(exc)).strip()
-            return None, text.splitlines()[-1] if text else "no answer"
+        except EngineCommandFailed as exc:
+            return None, exc.last_line or "no answer"
 
     if not engine._docker_binary():
         return EngineFacts(server_error="the `docker` client is not installed")
@@ -114,8 +120,6 @@ def memory_bytes() -> int | None:
 
 def registry_answers(url: str = REGISTRY_URL, timeout: float = REGISTRY_TIMEOUT) -> str | None:
     """None when the registry gives any HTTP answer (401 included); otherwise why not."""
-    import urllib.error
-    import urllib.request
 
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
@@ -130,7 +134,6 @@ def registry_answers(url: str = REGISTRY_URL, timeout: float = REGISTRY_TIMEOUT)
 
 def tool_version(name: str, args: Iterable[str]) -> str | None:
     """The first line of ``<tool> <args>``, or None when the tool is not on PATH."""
-    import subprocess
 
     path = find_tool(name)  # PATH, then the tools `breeze k8s setup --install` put in the cache
     if path is None:
@@ -145,7 +148,6 @@ def tool_version(name: str, args: Iterable[str]) -> str | None:
 
 def port_holder(port: int) -> str | None:
     """None when the port is free on 127.0.0.1; otherwise who holds it."""
-    from breeze.stack.ports import is_free, who_holds
 
     if is_free(port):
         return None
@@ -154,7 +156,6 @@ def port_holder(port: int) -> str | None:
 
 def pem_problem(path: Path) -> str | None:
     """None when ``path`` is a readable PEM CA bundle; otherwise what is wrong with it."""
-    import ssl
 
     if not path.is_file():
         return "does not exist"
@@ -179,7 +180,6 @@ def _gb(size: int) -> str:
 
 
 def check_engine(facts: EngineFacts) -> list[Check]:
-    from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX
 
     rows = []
     if facts.server:
@@ -247,7 +247,6 @@ def check_registry(problem: str | None, offline_images: int) -> Check:
 
 
 def check_ca_bundles(env: dict[str, str]) -> list[Check]:
-    from breeze.images.params import CA_ENV_VARS
 
     rows = []
     for var in CA_ENV_VARS:
@@ -320,9 +319,6 @@ def check_emulation(found: Emulation) -> Check:
 
 
 def run_checks(ctx: AppContext) -> list[Check]:
-    from breeze import paths
-    from breeze.offline import registry
-
     facts = engine_facts(ctx.engine)
     rows = check_engine(facts)
     root = Path(facts.root_dir) if facts.root_dir else None
@@ -364,8 +360,6 @@ def exit_code(rows: list[Check]) -> int:
 
 
 def report(ctx: AppContext, rows: list[Check]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
 
     colours = {"ok": "green", "warn": "yellow", "FAIL": "bold red"}
     table = Table(title="breeze doctor", title_justify="left")

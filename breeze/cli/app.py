@@ -73,7 +73,7 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing
+    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing, upgrade
 
     init.register(app)
     images.register(app)
@@ -81,6 +81,7 @@ def _register() -> None:
     testing.register(app)
     doctor.register(app)
     config.register(app)
+    upgrade.register(app)
     app.add_typer(setup.app, name="setup")
     k8s.register(app)
 

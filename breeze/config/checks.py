@@ -209,6 +209,26 @@ def base_images(value: Value, _site: Site) -> dict[str, str]:
     return images
 
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SECRET_NAME = re.compile(r"password|passwd|secret|token|credential|private_key|api_key", re.IGNORECASE)
+
+
+def image_env(value: Value, _site: Site) -> dict[str, str]:
+    """[image] env is baked into an image layer: plain NAME = "value" pairs, nothing secret."""
+    env = dict(value.value)
+    for name, item in env.items():
+        if not _ENV_NAME.match(name) or not isinstance(item, str):
+            raise value.fail(
+                f"{name} = {item!r} is not an environment variable", 'Write NAME = "value" (a quoted string).'
+            )
+        if _SECRET_NAME.search(name):
+            raise value.fail(
+                f"{name} looks like a secret, and [image] env is baked into an image layer",
+                f"Keep it out of the image: refer to it as ${{{name}}} in breeze-settings.yaml and set it in .env.",
+            )
+    return env
+
+
 def folders(value: Value, _site: Site) -> tuple[str, ...]:
     for folder in value.value:
         if "/" in folder.strip("/") or folder in (".", "..", "") or folder.startswith("."):

@@ -50,6 +50,8 @@ KEYS: tuple[Key, ...] = (
     key("image.base-image",            "str",   None,            "BREEZE_BASE_IMAGE",             c.optional_text,       "base_image",                  "the official python image"),
     key("image.folders",               "list",  DEFAULT_FOLDERS, None,                            c.folders,             "folders"),
     key("image.shared-code",           "str",   "include",       None,                            c.text,                "shared_code"),
+    key("image.python-path",           "list",  (),              None,                            c.strings,             "python_path"),
+    key("image.env",                   "table", {},              None,                            c.image_env,           "image_env"),
     key("image.dockerfile",            "str",   None,            None,                            c.dockerfile,          "dockerfile",                  "Dockerfile if present"),
     key("build.ca-bundle",             "str",   None,            "BREEZE_CA_BUNDLE",              c.ca_bundle,           "ca_bundle",                   "the host's PIP_CERT/SSL_CERT_FILE"),
     key("build.index-url",             "str",   "",              "BREEZE_INDEX_URL",              c.index_url,           "index_url"),

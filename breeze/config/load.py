@@ -141,7 +141,24 @@ def _shared_code(resolved: _Resolved) -> None:
         )
 
 
-RULES: tuple[Callable[[_Resolved], None], ...] = (_python_versions, _apt_packages, _image_name, _shared_code)
+def _python_path(resolved: _Resolved) -> None:
+    """[image] python-path: only folders that are baked into the image can be on the path."""
+    folders = resolved.fields["folders"]
+    for folder in resolved.fields["python_path"]:
+        if folder not in folders:
+            raise resolved.raw["image.python-path"].fail(
+                f"{folder!r} is not one of [image] folders {list(folders)}",
+                "Put only folders that are baked into the image on the path (add it to [image] folders).",
+            )
+
+
+RULES: tuple[Callable[[_Resolved], None], ...] = (
+    _python_versions,
+    _apt_packages,
+    _image_name,
+    _shared_code,
+    _python_path,
+)
 
 
 def _build(cls: type[Any], fields: Mapping[str, Any], prefix: str = "") -> Any:

@@ -74,6 +74,10 @@ class ProjectConfig:
     extra_index_urls: tuple[str, ...]
     build_secrets: tuple[str, ...]
     tests: TestsConfig
+    # [image] python-path: folders on PYTHONPATH in both images, every stack and test container.
+    python_path: tuple[str, ...]
+    # [image] env: plain environment baked into both images (never secrets: they are in a layer).
+    image_env: Mapping[str, str]
 
     @property
     def image_repository(self) -> str:

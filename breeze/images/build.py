@@ -5,10 +5,19 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+from rich.table import Table
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
-from breeze.errors import ConfigError
+from breeze.engine import BuildStreamError
+from breeze.errors import BuildError
+from breeze.git import git_info
+from breeze.images import failures, progress
+from breeze.images.context import fingerprint_label, secret_files, stage_context
+from breeze.images.extension import extension_dockerfile
+from breeze.images.inputs import check_airflow_release, constraints_text
 from breeze.images.params import (
     BuildRequest,
     ImageSpec,
@@ -18,6 +27,7 @@ from breeze.images.params import (
     index_secret_text,
     oci_labels,
 )
+from breeze.images.platform_spec import log_suffix, offline_bases, platform_targets, tagged_per_platform
 from breeze.paths import cache_dir
 
 
@@ -54,43 +64,13 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     return 0
 
 
-def platform_targets(values: tuple[str, ...]) -> tuple[str | None, ...]:
-    """--platform values -> what to build: None is the machine's own platform, built as always."""
-    from breeze import platforms
-
-    wanted = platforms.parse(values)
-    platforms.require_emulation(wanted)
-    if not wanted or wanted == (platforms.native(),):
-        return (None,)
-    return wanted
-
-
 def specs_for(
     config: ProjectConfig, kind: Kind, python: str, platform: str | None = None, per_platform: bool = False
 ) -> ImageSpec:
     """The image to build; for a foreign ``platform`` on its offline stand-in, and with
     ``per_platform`` (several platforms asked for) tagged ``<tag>-<os>-<arch>``."""
-    from dataclasses import replace
-
-    from breeze import platforms
-    from breeze.git import git_info
-    from breeze.offline import registry
-
-    foreign = platform if platform and platform != platforms.native() else None
-    recorded = registry.load()
-    offline = dict(recorded.get(f"python@{foreign}" if foreign else "python", {}))
-    if foreign and python not in offline and python in recorded.get("python", {}) and not config.base_image:
-        raise ConfigError(
-            f"No {foreign} offline stand-in for Python {python}: this machine builds on offline "
-            f"stand-ins, and {recorded['python'][python]} is {platforms.native()} only.",
-            fix=f"Run `breeze setup offline-images --platform {foreign} --python {python}` first.",
-        )
-    spec = image_spec(config, kind, python, git_info(config.root), offline)
-    if platform and per_platform:
-        native = platform == platforms.native()
-        tags = tuple(platforms.platform_ref(tag, platform) for tag in spec.tags)
-        spec = replace(spec, tags=tags + (spec.tags if native else ()))
-    return spec
+    spec = image_spec(config, kind, python, git_info(config.root), offline_bases(config, python, platform))
+    return tagged_per_platform(spec, platform) if platform and per_platform else spec
 
 
 def build_image(
@@ -104,12 +84,6 @@ def build_image(
     platform: str | None = None,
     per_platform: bool = False,
 ) -> Built:
-    from breeze.engine import BuildStreamError
-    from breeze.git import git_info
-    from breeze.images import failures, progress
-    from breeze.images.context import fingerprint_label, secret_files, stage_context
-    from breeze.images.inputs import check_airflow_release, constraints_text
-
     spec = specs_for(config, kind, python, platform, per_platform)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
@@ -121,17 +95,15 @@ def build_image(
         f"{', platform ' + platform if platform else ''})"
     )
     started = time.monotonic()
-    extended = kind == "prod" and config.dockerfile is not None
+    dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
+    if notice:
+        ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
+    extended = dockerfile is not None
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
-        secrets = [*config.build_secrets, *extra_secrets]
-        if ca is not None:
-            secrets.append(f"id=ca,src={ca}")
-        if index_file is not None:
-            secrets.append(f"id=index,src={index_file}")
-        log_name = (
-            f"{config.name}-{kind}-python{python}{'-' + platform.replace('/', '-') if platform else ''}"
-        )
+        secrets = _secrets(config, extra_secrets, ca, index_file)
+        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
+        log_name = f"{config.image_name}-{kind}-python{python}{log_suffix(platform)}"
         log_path = cache_dir() / "logs" / f"{log_name}.log"
         stream = ctx.engine.build(
             str(staged.path),
@@ -146,15 +118,18 @@ def build_image(
         )
         try:
             lines = progress.follow(
-                stream, console=ctx.console, title=spec.title, log_path=log_path, verbose=ctx.verbose
+                stream,
+                console=ctx.console,
+                title=spec.title,
+                log_path=_log(ctx, log_path),
+                verbose=ctx.verbose,
             )
         except BuildStreamError:
             lines = log_path.read_text().splitlines()
             if not ctx.verbose:
                 ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
             raise failures.explain(spec, lines, str(log_path)) from None
-        if extended:
-            assert config.dockerfile is not None
+        if dockerfile is not None:
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path, platform)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
@@ -167,13 +142,10 @@ def _build_extension(
     labels: dict[str, str],
     secrets: list[str],
     no_cache: bool,
-    log_path,
+    log_path: Path,
     platform: str | None = None,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
-    from breeze.engine import BuildStreamError
-    from breeze.errors import BuildError
-    from breeze.images import progress
 
     config = spec.config
     assert config.dockerfile is not None
@@ -192,7 +164,9 @@ def _build_extension(
     )
     ext_log = log_path.with_name(log_path.stem + "-extension.log")
     try:
-        progress.follow(stream, console=ctx.console, title=spec.title, log_path=ext_log, verbose=ctx.verbose)
+        progress.follow(
+            stream, console=ctx.console, title=spec.title, log_path=_log(ctx, ext_log), verbose=ctx.verbose
+        )
     except BuildStreamError:
         text = ext_log.read_text()
         raise BuildError(
@@ -203,9 +177,24 @@ def _build_extension(
         ) from None
 
 
-def _summary(ctx: AppContext, results: list[Built]) -> None:
-    from rich.table import Table
+def _secrets(
+    config: ProjectConfig, extra: tuple[str, ...], ca: Path | None, index_file: Path | str | None
+) -> list[str]:
+    """The BuildKit secrets of a build: the project's, the CA bundle, the private index's."""
+    secrets = [*config.build_secrets, *extra]
+    if ca is not None:
+        secrets.append(f"id=ca,src={ca}")
+    if index_file is not None:
+        secrets.append(f"id=index,src={index_file}")
+    return secrets
 
+
+def _log(ctx: AppContext, path: Path) -> Path | None:
+    """A dry run builds nothing, so it keeps the last build's log as it was."""
+    return None if ctx.dry_run else path
+
+
+def _summary(ctx: AppContext, results: list[Built]) -> None:
     table = Table(title="Built images", title_justify="left", show_edge=False)
     table.add_column("image")
     table.add_column("tags")

@@ -97,21 +97,10 @@ def test_require_emulation_stops_before_anything_runs(
 # -- the engine seam's argv (dry run: printed, not run) --------------------------------------------
 @pytest.fixture
 def dry_engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """A dry-run engine whose python-on-whales client is real: the trace hook prints each mutating
-    command instead of running it (the unit guard replaced the client; a read-only command would
-    reach docker, and these make none)."""
-    from python_on_whales import DockerClient
-
-    from breeze import engine as seam
-
-    monkeypatch.setattr(seam, "_hook", seam._hook)  # restored after the test
-
-    def client(self: Engine) -> DockerClient:
-        seam._install_trace()
-        seam._hook = self._trace
-        return DockerClient()
-
-    monkeypatch.setattr(Engine, "docker", property(client))
+    """A dry-run engine whose python-on-whales client is real: the engine's trace hook prints each
+    mutating command instead of running it (the unit guard replaced the client; a read-only command
+    would reach docker, and these make none)."""
+    monkeypatch.setattr(Engine, "docker", property(lambda self: self._new_client()))
     return Engine(Console(file=io.StringIO()), dry_run=True)
 
 
