@@ -7,6 +7,10 @@ from pathlib import Path
 import typer
 
 PYTHON_HELP = "Python flavour(s) to build: 3.11, 3.11,3.13 or all (the configured list). Repeatable."
+PLATFORM_HELP = (
+    "Platform(s) to build for: linux/amd64, linux/arm64 or linux/amd64,linux/arm64 "
+    "(foreign ones under QEMU emulation; several are tagged <ref>-linux-<arch>). Repeatable."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -48,12 +52,7 @@ def build_image(
         None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Build without the layer cache."),
-    platform: list[str] | None = typer.Option(
-        None,
-        "--platform",
-        help="Platform(s) to build for: linux/amd64, linux/arm64 or linux/amd64,linux/arm64 "
-        "(foreign ones under QEMU emulation; several are tagged <ref>-linux-<arch>). Repeatable.",
-    ),
+    platform: list[str] | None = typer.Option(None, "--platform", help=PLATFORM_HELP),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -65,9 +64,7 @@ def build_image(
         overrides=_overrides(
             {
                 "airflow.version": airflow_version,
-                "airflow.extras": [part.strip() for part in extras.split(",") if part.strip()]
-                if extras
-                else None,
+                "airflow.extras": _comma_list(extras),
                 "dependencies.python": additional_python_deps,
                 "dependencies.apt": apt,
                 "dependencies.build-apt": build_apt,
@@ -123,3 +120,7 @@ def _overrides(options: dict[str, object]) -> dict[str, object]:
         if value is not None:
             out[key] = value
     return out
+
+
+def _comma_list(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None

@@ -43,7 +43,8 @@ def offline_images(
 
     For machines without a container registry: builds and services then use these images.
     """
-    from breeze.offline.images import OfflineRequest, prepare_offline_images
+    from breeze.offline.images import prepare_offline_images
+    from breeze.offline.plan import OfflineRequest
 
     request = OfflineRequest(
         pythons=tuple(python or ()),

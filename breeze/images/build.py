@@ -98,13 +98,10 @@ def build_image(
     dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
     if notice:
         ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
-    extended = dockerfile is not None
-    tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
+    tags = [f"{spec.ref}-base"] if dockerfile is not None else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = _secrets(config, extra_secrets, ca, index_file)
-        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
-        log_name = f"{config.image_name}-{kind}-python{python}{log_suffix(platform)}"
-        log_path = cache_dir() / "logs" / f"{log_name}.log"
+        log_path = _log_path(config, kind, python, platform)
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),
@@ -187,6 +184,12 @@ def _secrets(
     if index_file is not None:
         secrets.append(f"id=index,src={index_file}")
     return secrets
+
+
+def _log_path(config: ProjectConfig, kind: Kind, python: str, platform: str | None) -> Path:
+    """Named after the image, so a candidate image (upgrade-check) keeps the project's own log;
+    a foreign platform's log sits next to the native one."""
+    return cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}{log_suffix(platform)}.log"
 
 
 def _log(ctx: AppContext, path: Path) -> Path | None:
