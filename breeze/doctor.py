@@ -21,7 +21,7 @@ from typing import Literal
 from rich.markup import escape
 from rich.table import Table
 
-from breeze import paths
+from breeze import paths, platforms
 from breeze.context import AppContext
 from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX, Engine
 from breeze.errors import EngineCommandFailed, EngineError
@@ -29,6 +29,7 @@ from breeze.images.params import CA_ENV_VARS
 from breeze.k8s.runner import find_tool
 from breeze.k8s.settings import DEFAULT_KUBERNETES
 from breeze.offline import registry
+from breeze.platforms import Emulation
 from breeze.stack import defaults
 from breeze.stack.ports import is_free, who_holds
 
@@ -309,8 +310,15 @@ def check_tool(name: str, version: str | None) -> Check:
     return Check(name, "ok", version)
 
 
-def run_checks(ctx: AppContext) -> list[Check]:
+def check_emulation(found: Emulation) -> Check:
+    """Foreign platforms (`--platform linux/arm64` on amd64) need QEMU; only those options do."""
+    name = f"emulation {found.platform}"
+    if found.available:
+        return Check(name, "ok", found.detail)
+    return Check(name, "warn", f"{found.detail}: --platform {found.platform} cannot build or run", found.fix)
 
+
+def run_checks(ctx: AppContext) -> list[Check]:
     facts = engine_facts(ctx.engine)
     rows = check_engine(facts)
     root = Path(facts.root_dir) if facts.root_dir else None
@@ -337,6 +345,8 @@ def run_checks(ctx: AppContext) -> list[Check]:
     rows += check_ca_bundles(dict(os.environ))
     rows += [check_port(port, what, option, port_holder(port)) for port, what, option in PORTS]
     rows += [check_tool(name, tool_version(name, args)) for name, args in K8S_TOOLS]
+    native = platforms.native()
+    rows += [check_emulation(platforms.emulation(p)) for p in platforms.QEMU_ENTRIES if p != native]
     node_image = f"kindest/node:{DEFAULT_KUBERNETES}"
     rows.append(check_node_image(node_image, node_image_present(ctx.engine, node_image)))
     return rows

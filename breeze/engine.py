@@ -195,8 +195,10 @@ class Engine:
         with contextlib.suppress(EngineCommandFailed):
             self._call(self.docker.image.remove, ref, force=True)
 
-    def import_rootfs(self, tarball: str, ref: str, changes: list[str] | None = None) -> None:
-        self._call(self.docker.import_, tarball, tag=ref, changes=changes or [])
+    def import_rootfs(
+        self, tarball: str, ref: str, changes: list[str] | None = None, platform: str | None = None
+    ) -> None:
+        self._call(self.docker.import_, tarball, tag=ref, changes=changes or [], platform=platform)
 
     def build(
         self,
@@ -210,6 +212,7 @@ class Engine:
         target: str | None = None,
         cache: bool = True,
         build_contexts: dict[str, str] | None = None,
+        platform: str | None = None,
     ) -> Iterator[str]:
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
         stream = self._call(
@@ -226,6 +229,7 @@ class Engine:
             progress="plain",
             stream_logs=True,
             build_contexts=build_contexts or {},
+            platforms=[platform] if platform else None,
         )
         lines: Iterator[str] = iter(stream)  # type: ignore[arg-type]  # stream_logs=True: an iterator
         while True:
@@ -356,6 +360,25 @@ class Engine:
 
     def repo_digests(self, ref: str) -> list[str]:
         return self._call(lambda: [str(x) for x in self.docker.image.inspect(ref).repo_digests or []])
+
+    # -- platforms (breeze.platforms: --platform, manifest lists) --------------------------
+    def image_platform(self, ref: str) -> str:
+        """``os/arch`` of a local image, e.g. ``linux/arm64``."""
+        image = self._call(self.docker.image.inspect, ref)
+        return f"{image.os}/{image.architecture}"
+
+    def create_manifest_list(self, target: str, sources: list[str]) -> None:
+        """``docker buildx imagetools create -t TARGET SOURCES...`` (all already in the registry)."""
+        self._call(self.docker.buildx.imagetools.create, sources=sources, tags=[target])
+
+    def manifest_platforms(self, ref: str) -> list[str]:
+        """The platforms a registry manifest list holds (``buildx imagetools inspect --raw``)."""
+        manifest = self._call(self.docker.buildx.imagetools.inspect, ref)
+        return [
+            f"{m.platform.os}/{m.platform.architecture}"
+            for m in manifest.manifests or []
+            if m.platform is not None
+        ]
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,22 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-engine.sh
 
+# apt-get install, with an `apt-get update` first only when the package lists are missing or stale.
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; }
+}
+# QEMU emulation and mmdebstrap for --platform linux/arm64 (builds, verify-image, offline stand-ins).
+bash scripts/install-emulation.sh || echo "[bootstrap] emulation could not be set up: --platform linux/arm64 will be refused"
+# A real local registry (Debian's docker-registry) for the manifest-list integration tests.
+command -v docker-registry >/dev/null 2>&1 \
+  || apt_install docker-registry \
+  || echo "[bootstrap] docker-registry could not be installed: the registry tests will fail"
+
 # kind for the real failure paths of `breeze k8s` (tests/integration/k8s; skipped without it).
 # Debian 12 has no kind; trixie (pinned by install-engine.sh) has 0.27.
 if ! command -v kind >/dev/null 2>&1 && [ -f /etc/apt/sources.list.d/trixie.sources ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t trixie kind >/dev/null 2>&1 \
+  apt_install -t trixie kind \
     || echo "[bootstrap] kind could not be installed: the k8s failure-path tests will be skipped"
 fi
 

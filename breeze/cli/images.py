@@ -7,6 +7,10 @@ import typer
 from breeze.cli.choices import complete_pythons
 
 PYTHON_HELP = "Python flavour(s) to build: 3.11, 3.11,3.13 or all (the configured list). Repeatable."
+PLATFORM_HELP = (
+    "Platform(s) to build for: linux/amd64, linux/arm64 or linux/amd64,linux/arm64 "
+    "(foreign ones under QEMU emulation; several are tagged <ref>-linux-<arch>). Repeatable."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -53,6 +57,7 @@ def build_image(
     json: bool = typer.Option(
         False, "--json", help="Print the built images (references, tags, image IDs) as JSON on stdout."
     ),
+    platform: list[str] | None = typer.Option(None, "--platform", help=PLATFORM_HELP),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -64,9 +69,7 @@ def build_image(
         overrides=_overrides(
             {
                 "airflow.version": airflow_version,
-                "airflow.extras": [part.strip() for part in extras.split(",") if part.strip()]
-                if extras
-                else None,
+                "airflow.extras": _comma_list(extras),
                 "dependencies.python": additional_python_deps,
                 "dependencies.apt": apt,
                 "dependencies.build-apt": build_apt,
@@ -80,6 +83,7 @@ def build_image(
         extra_secrets=tuple(secret or ()),
         no_cache=no_cache,
         json=json,
+        platforms=tuple(platform or ()),
     )
     return build_images(ctx.obj, request)
 
@@ -96,12 +100,19 @@ def verify_image(
     db_wait_seconds: int = typer.Option(
         6, "--db-wait-seconds", min=1, help="How long the unreachable-DB check lets the entrypoint wait."
     ),
+    platform: str | None = typer.Option(
+        None, "--platform", help="Run the checks on this platform, e.g. linux/arm64 (under QEMU emulation)."
+    ),
 ) -> int:
     """Check an image: Airflow version, pip check, DAG imports, users, passthrough, DB wait, no compilers."""
     from breeze.images.verify import VerifyRequest, verify_images
 
     request = VerifyRequest(
-        production=production, pythons=tuple(python or ()), image=image, db_wait_seconds=db_wait_seconds
+        production=production,
+        pythons=tuple(python or ()),
+        image=image,
+        db_wait_seconds=db_wait_seconds,
+        platform=platform,
     )
     return verify_images(ctx.obj, request)
 
@@ -117,3 +128,7 @@ def _overrides(options: dict[str, object]) -> dict[str, object]:
         if value is not None:
             out[key] = value
     return out
+
+
+def _comma_list(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None

@@ -31,12 +31,19 @@ def offline_images(
     remove: bool = typer.Option(
         False, "--remove", help="Forget the offline images (use the registry's again); the images stay."
     ),
+    platform: str | None = typer.Option(
+        None,
+        "--platform",
+        help="Build the Python stand-ins for this platform, e.g. linux/arm64 (under QEMU emulation; "
+        "needs mmdebstrap). Default: this machine's.",
+    ),
 ) -> int:
     """Build stand-ins for the registry images breeze needs from Debian packages, and use them.
 
     For machines without a container registry: builds and services then use these images.
     """
-    from breeze.offline.images import OfflineRequest, prepare_offline_images
+    from breeze.offline.images import prepare_offline_images
+    from breeze.offline.plan import OfflineRequest
 
     request = OfflineRequest(
         pythons=tuple(python or ()),
@@ -44,6 +51,7 @@ def offline_images(
         force=force,
         skip_services=skip_services,
         remove=remove,
+        platform=platform,
     )
     return prepare_offline_images(ctx.obj, request)
 

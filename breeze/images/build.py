@@ -29,7 +29,7 @@ from breeze.images.params import (
     index_secret_text,
     oci_labels,
 )
-from breeze.offline import registry
+from breeze.images.platform_spec import log_suffix, offline_bases, platform_targets, tagged_per_platform
 from breeze.paths import cache_dir
 
 
@@ -57,12 +57,21 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     pythons = select_pythons(config, list(request.pythons))
     for secret in request.extra_secrets:
         check_secret_spec(secret, "--secret")
+    targets = platform_targets(request.platforms)
     ctx.engine.require(buildx=True)
     results = [
         build_image(
-            ctx, config, request.kind, python, no_cache=request.no_cache, extra_secrets=request.extra_secrets
+            ctx,
+            config,
+            request.kind,
+            python,
+            no_cache=request.no_cache,
+            extra_secrets=request.extra_secrets,
+            platform=platform,
+            per_platform=len(targets) > 1,
         )
         for python in pythons
+        for platform in targets
     ]
     if not ctx.dry_run:
         _summary(ctx, results)
@@ -71,10 +80,20 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     return 0
 
 
-def specs_for(config: ProjectConfig, kind: Kind, python: str, engine: Engine | None = None) -> ImageSpec:
-    """With an engine, a base from a registry is pinned to its digest (breeze.images.base_digest)."""
-    offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
-    spec = image_spec(config, kind, python, git_info(config.root), offline)
+def specs_for(
+    config: ProjectConfig,
+    kind: Kind,
+    python: str,
+    engine: Engine | None = None,
+    *,
+    platform: str | None = None,
+    per_platform: bool = False,
+) -> ImageSpec:
+    """The image to build; for a foreign ``platform`` on its offline stand-in, and with
+    ``per_platform`` (several platforms asked for) tagged ``<tag>-<os>-<arch>``. With an engine, a
+    base from a registry is pinned to its digest (breeze.images.base_digest)."""
+    spec = image_spec(config, kind, python, git_info(config.root), offline_bases(config, python, platform))
+    spec = tagged_per_platform(spec, platform) if platform and per_platform else spec
     return spec if engine is None else pin(engine, spec)
 
 
@@ -86,8 +105,17 @@ def build_image(
     *,
     no_cache: bool = False,
     extra_secrets: tuple[str, ...] = (),
+    platform: str | None = None,
+    per_platform: bool = False,
 ) -> Built:
-    spec = specs_for(config, kind, python, None if ctx.dry_run else ctx.engine)
+    spec = specs_for(
+        config,
+        kind,
+        python,
+        None if ctx.dry_run else ctx.engine,
+        platform=platform,
+        per_platform=per_platform,
+    )
     fetch(ctx.engine, spec)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
@@ -95,18 +123,17 @@ def build_image(
     labels = oci_labels(spec, git_info(config.root), fingerprint_label(staged))
     ctx.console.print(
         f"[bold]Building the {spec.title}[/] (Airflow {config.airflow_version}, Python {python}, "
-        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
+        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''}"
+        f"{', platform ' + platform if platform else ''})"
     )
     started = time.monotonic()
     dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
     if notice:
         ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
-    extended = dockerfile is not None
-    tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
+    tags = [f"{spec.ref}-base"] if dockerfile is not None else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
         secrets = _secrets(config, extra_secrets, ca, index_file)
-        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
-        log_path = cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}.log"
+        log_path = _log_path(config, kind, python, platform)
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),
@@ -116,6 +143,7 @@ def build_image(
             secrets=secrets,
             target="main" if kind == "prod" else "ci",
             cache=not no_cache,
+            platform=platform,
         )
         try:
             lines = progress.follow(
@@ -131,7 +159,7 @@ def build_image(
                 ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
             raise failures.explain(spec, lines, str(log_path)) from None
         if dockerfile is not None:
-            _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
+            _build_extension(ctx, spec, labels, secrets, no_cache, log_path, platform)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
     image_id = "" if ctx.dry_run else ctx.engine.image_id(spec.ref)
@@ -145,6 +173,7 @@ def _build_extension(
     secrets: list[str],
     no_cache: bool,
     log_path: Path,
+    platform: str | None = None,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
 
@@ -161,6 +190,7 @@ def _build_extension(
         labels=labels,
         secrets=secrets,
         cache=not no_cache,
+        platform=platform,
     )
     ext_log = log_path.with_name(log_path.stem + "-extension.log")
     try:
@@ -187,6 +217,12 @@ def _secrets(
     if index_file is not None:
         secrets.append(f"id=index,src={index_file}")
     return secrets
+
+
+def _log_path(config: ProjectConfig, kind: Kind, python: str, platform: str | None) -> Path:
+    """Named after the image, so a candidate image (upgrade-check) keeps the project's own log;
+    a foreign platform's log sits next to the native one."""
+    return cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}{log_suffix(platform)}.log"
 
 
 def _log(ctx: AppContext, path: Path) -> Path | None:

@@ -32,6 +32,8 @@ class BuildRequest:
     extra_secrets: tuple[str, ...] = ()
     no_cache: bool = False
     json: bool = False  # the built images as JSON on stdout (the table still goes to stderr)
+    # Raw --platform values (breeze.platforms.parse); empty: the machine's own platform.
+    platforms: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from breeze.config import ProjectConfig, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.engine import Engine, RunResult
-from breeze.errors import VerifyError
+from breeze.errors import ConfigError, VerifyError
 from breeze.images.params import LABEL_PREFIX, Kind
 
 ARBITRARY_UID = "43210"
@@ -39,6 +39,7 @@ class VerifyRequest:
     pythons: tuple[str, ...] = ()
     image: str | None = None
     db_wait_seconds: int = 6
+    platform: str | None = None  # raw --platform value; None: the machine's own
 
     @property
     def kind(self) -> Kind:
@@ -68,10 +69,19 @@ Check = Callable[[Engine, Target, VerifyRequest], CheckResult]
 
 
 def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
+    platform = _platform(request.platform)
     ctx.engine.require()
     targets: list[Target] = []
     if request.image:
         targets.append(_target_from_labels(ctx.engine, request.image, request.kind))
+        if platform is not None:
+            _check_platform(ctx.engine, request.image, platform)
+    elif platform is not None:
+        config = load_project(ctx.project_dir)
+        for python in select_pythons(config, list(request.pythons)):
+            targets.append(
+                _target(config, request.kind, _platform_ref(ctx, config, request.kind, python, platform))
+            )
     else:
         from breeze.images.ensure import ensure_image
 
@@ -94,6 +104,49 @@ def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
     return 0
 
 
+def _platform(value: str | None) -> str | None:
+    """The one platform to verify on (checked to run here), or None for the machine's own."""
+    from breeze import platforms
+
+    if value is None:
+        return None
+    wanted = platforms.parse([value])
+    if len(wanted) != 1:
+        raise ConfigError(
+            f"verify-image checks one platform at a time, not {', '.join(wanted)}.",
+            fix=" ; ".join(f"breeze verify-image --platform {p}" for p in wanted),
+        )
+    platforms.require_emulation(wanted)
+    return wanted[0]
+
+
+def _platform_ref(ctx: AppContext, config: ProjectConfig, kind: Kind, python: str, platform: str) -> str:
+    """The project's image for ``platform``: ``<ref>-<os>-<arch>`` (several platforms were built)
+    or ``<ref>`` when that is the platform's image (``build-image --platform`` of one)."""
+    from breeze import platforms
+    from breeze.images.build import specs_for
+
+    ref = specs_for(config, kind, python).ref
+    for candidate in (platforms.platform_ref(ref, platform), ref):
+        if ctx.engine.image_exists(candidate) and ctx.engine.image_platform(candidate) == platform:
+            return candidate
+    raise ConfigError(
+        f"No {platform} image of {ref} (nor {platforms.platform_ref(ref, platform)}) exists.",
+        fix=f"Build it with `breeze build-image{' --production' if kind == 'prod' else ''} "
+        f"--python {python} --platform {platform}`.",
+    )
+
+
+def _check_platform(engine: Engine, ref: str, platform: str) -> None:
+    found = engine.image_platform(ref)
+    if found != platform:
+        raise ConfigError(
+            f"Image {ref} is a {found} image, not {platform}.",
+            fix=f"Verify a {platform} image (`breeze build-image --platform {platform}` builds one), "
+            f"or leave --platform out.",
+        )
+
+
 def _target(config: ProjectConfig, kind: Kind, ref: str) -> Target:
     mounts: tuple[tuple[str, str, str], ...] = ()
     if kind == "ci":
@@ -107,8 +160,6 @@ def _target(config: ProjectConfig, kind: Kind, ref: str) -> Target:
 
 
 def _target_from_labels(engine: Engine, ref: str, kind: Kind) -> Target:
-    from breeze.errors import ConfigError
-
     if not engine.image_exists(ref):
         raise ConfigError(f"Image {ref} does not exist.", fix="Build it with `breeze build-image`.")
     labels = engine.image_labels(ref)

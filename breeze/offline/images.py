@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 from rich.markup import escape
@@ -24,7 +25,8 @@ from rich.markup import escape
 from breeze.context import AppContext
 from breeze.engine import BuildStreamError
 from breeze.errors import BreezeError, BuildError, ConfigError, EngineCommandFailed
-from breeze.offline import registry, rootfs
+from breeze.offline import foreign, registry, rootfs
+from breeze.offline.foreign import for_platform
 from breeze.offline.plan import (
     LABELS,
     SERVICES,
@@ -57,17 +59,21 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
         return _remove(ctx, request)
     _check_mirror(request.mirror)
     pythons = resolve_pythons(request.pythons)
+    request = replace(request, platform=foreign.platform_of(request.platform))
 
     ctx.engine.require(buildx=True)
     existing = {
         ref: ctx.engine.image_labels(ref)
         for ref in {
-            debian_ref(s) for s in [*DEBIAN_PYTHON_SUITES.values(), *(s for _, s in SERVICES.values())]
+            for_platform(debian_ref(s), request.platform)
+            for s in [*DEBIAN_PYTHON_SUITES.values(), *(s for _, s in SERVICES.values())]
         }
         if ctx.engine.image_exists(ref)
     }
     steps = plan(request, pythons, existing)
-    tool = _bootstrap_tool() if any(s.action == "bootstrap" for s in steps) else None
+    tool: Tool | None = None
+    if any(s.action == "bootstrap" for s in steps):
+        tool = foreign.mmdebstrap() if request.platform else _bootstrap_tool()
 
     started = time.monotonic()
     for step in steps:
@@ -189,14 +195,15 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
         work = Path(tempfile.gettempdir()) / f"breeze-rootfs-{step.suite}"
         tarball = work / "rootfs.tar"
         if tool.writes_tarball:
-            print(shlex.join(rootfs.bootstrap_argv(tool, step.suite, tarball, mirror)), flush=True)
+            argv = rootfs.bootstrap_argv(tool, step.suite, tarball, mirror, step.platform)
+            print(shlex.join(argv), flush=True)
         else:
             print(shlex.join(rootfs.bootstrap_argv(tool, step.suite, work / "rootfs", mirror)), flush=True)
             print(shlex.join(rootfs.pack_argv(work / "rootfs", tarball)), flush=True)
-        _import_dry_run(ctx, str(tarball), step.ref, changes)
+        _import_dry_run(ctx, str(tarball), step.ref, changes, step.platform)
         return
 
-    log = cache_dir() / "logs" / f"offline-debian-{step.suite}.log"
+    log = cache_dir() / "logs" / f"offline-debian-{for_platform(step.suite, step.platform)}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("")
     tail: deque[str] = deque(maxlen=_TAIL)
@@ -206,7 +213,9 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
     try:
         try:
             rootfs.run(
-                rootfs.bootstrap_argv(tool, step.suite, target, mirror), log=log, echo=_echo(ctx, tail)
+                rootfs.bootstrap_argv(tool, step.suite, target, mirror, step.platform),
+                log=log,
+                echo=_echo(ctx, tail),
             )
             if not tool.writes_tarball:
                 rootfs.run(rootfs.pack_argv(target, tarball), log=log, echo=_echo(ctx, tail))
@@ -220,18 +229,20 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
                 f"BREEZE_DEBIAN_MIRROR picks another mirror); the full log is {log}.",
                 details=details,
             ) from None
-        ctx.engine.import_rootfs(str(tarball), step.ref, changes)
+        ctx.engine.import_rootfs(str(tarball), step.ref, changes, platform=step.platform)
     finally:
         if not rootfs.remove_tree(work):
             ctx.console.print(f"[yellow]Left {work} behind: something is still mounted inside it.[/]")
 
 
-def _import_dry_run(ctx: AppContext, tarball: str, ref: str, changes: list[str]) -> None:
+def _import_dry_run(
+    ctx: AppContext, tarball: str, ref: str, changes: list[str], platform: str | None = None
+) -> None:
     """Let the engine seam print the import; python-on-whales then inspects the image the (skipped)
     import would have made, which fails, and that failure means nothing in a dry run."""
 
     with suppress(EngineCommandFailed):
-        ctx.engine.import_rootfs(tarball, ref, changes)
+        ctx.engine.import_rootfs(tarball, ref, changes, platform=platform)
 
 
 def _label_changes(labels: Mapping[str, str]) -> list[str]:
@@ -273,7 +284,7 @@ def _build(ctx: AppContext, step: Step, *, no_cache: bool) -> None:
         step,
         step.context,
         labels={**LABELS, "dev.breeze.offline.kind": step.kind or "", "dev.breeze.debian-suite": step.suite},
-        base=debian_ref(step.suite),
+        base=for_platform(debian_ref(step.suite), step.platform),
         no_cache=no_cache,
     )
     if step.kind == "python" and not ctx.dry_run:
@@ -297,6 +308,7 @@ def _run_build(
             # No secrets: everything comes from the Debian mirror the base image points at.
             secrets=[],
             cache=not no_cache,
+            platform=step.platform,
         ):
             echo(line.rstrip("\n"))
     except BuildStreamError as exc:

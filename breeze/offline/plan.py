@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from breeze.errors import ConfigError
+from breeze.offline.foreign import for_platform, registry_kind
 from breeze.versions import DEBIAN_PYTHON_SUITES, DEFAULT_MIRROR
 
 REPOSITORY = "breeze-offline"
@@ -41,6 +42,8 @@ class OfflineRequest:
     force: bool = False
     skip_services: bool = False
     remove: bool = False
+    # A foreign platform (e.g. linux/arm64 on amd64): Python stand-ins only, tagged -<os>-<arch>.
+    platform: str | None = None
 
 
 Action = Literal["bootstrap", "keep", "relabel", "build"]
@@ -56,16 +59,20 @@ class Step:
     context: str | None = None  # directory under images/offline/ holding the Dockerfile
     kind: str | None = None
     version: str | None = None
+    platform: str | None = None
 
     def describe(self) -> str:
         if self.action == "bootstrap":
+            if self.platform:
+                return f"{self.ref}: minimal Debian {self.suite} for {self.platform} (mmdebstrap + import)"
             return f"{self.ref}: minimal Debian {self.suite} (debootstrap + import)"
         if self.action == "keep":
             return f"{self.ref}: already there (--force rebuilds it)"
         if self.action == "relabel":
             return f"{self.ref}: existing image (not made by breeze) checked and labelled"
         if self.kind == "python":
-            return f"{self.ref}: Debian {self.suite}'s python3 with venv"
+            on = f" for {self.platform}, under emulation" if self.platform else ""
+            return f"{self.ref}: Debian {self.suite}'s python3 with venv{on}"
         return f"{self.ref}: Debian {self.suite}'s {SERVICE_PACKAGES.get(self.kind or '', self.kind)}"
 
 
@@ -102,11 +109,12 @@ def plan(
 ) -> list[Step]:
     """The steps, Debian bases first. ``existing`` maps refs of images that exist to their labels."""
     suites = [DEBIAN_PYTHON_SUITES[v] for v in pythons]
-    if not request.skip_services:
+    foreign = request.platform
+    if not request.skip_services and not foreign:
         suites += [suite for _, suite in SERVICES.values()]
     steps: list[Step] = []
     for suite in dict.fromkeys(sorted(suites, key=_suite_order)):
-        ref = debian_ref(suite)
+        ref = for_platform(debian_ref(suite), foreign)
         labels = existing.get(ref)
         if labels is None or request.force:
             action: Action = "bootstrap"
@@ -114,14 +122,13 @@ def plan(
             action = "keep"
         else:
             action = "relabel"
-        steps.append(Step(action, ref, suite))
+        steps.append(Step(action, ref, suite, platform=foreign))
     # Derived images are always (re)built: with the layer cache that takes a second or two when
     # nothing changed, and it picks up edited Dockerfiles and re-made bases.
     for version in pythons:
-        steps.append(
-            Step("build", python_ref(version), DEBIAN_PYTHON_SUITES[version], "python", "python", version)
-        )
-    if not request.skip_services:
+        ref = for_platform(python_ref(version), foreign)
+        steps.append(Step("build", ref, DEBIAN_PYTHON_SUITES[version], "python", "python", version, foreign))
+    if not request.skip_services and not foreign:
         for kind, (version, suite) in SERVICES.items():
             steps.append(Step("build", service_ref(kind, version), suite, kind, kind, version))
     return steps
@@ -136,5 +143,5 @@ def registry_entries(steps: Iterable[Step]) -> dict[str, dict[str, str]]:
     entries: dict[str, dict[str, str]] = {}
     for step in steps:
         if step.kind and step.version:
-            entries.setdefault(step.kind, {})[step.version] = step.ref
+            entries.setdefault(registry_kind(step.kind, step.platform), {})[step.version] = step.ref
     return entries

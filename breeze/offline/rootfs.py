@@ -62,11 +62,16 @@ def find_tool() -> Tool | None:
     return None
 
 
-def bootstrap_argv(tool: Tool, suite: str, target: Path, mirror: str) -> list[str]:
-    """The command that makes a minimal Debian ``suite``: a directory (debootstrap) or a tarball."""
+def bootstrap_argv(
+    tool: Tool, suite: str, target: Path, mirror: str, platform: str | None = None
+) -> list[str]:
+    """The command that makes a minimal Debian ``suite``: a directory (debootstrap) or a tarball.
+
+    A foreign ``platform`` (``linux/arm64``) needs mmdebstrap, and QEMU emulation for its scripts."""
     if tool.writes_tarball:
         # --mode=auto picks unshare for normal users and root mode for root.
-        return [tool.name, "--variant=minbase", "--mode=auto", suite, str(target), mirror]
+        arch = [f"--architectures={platform.split('/')[1]}"] if platform else []
+        return [tool.name, "--variant=minbase", "--mode=auto", *arch, suite, str(target), mirror]
     return [tool.name, "--variant=minbase", suite, str(target), mirror]
 
 

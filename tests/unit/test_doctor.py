@@ -10,6 +10,7 @@ import pytest
 
 from breeze import doctor
 from breeze.doctor import GB, EngineFacts
+from breeze.platforms import Emulation
 
 HEALTHY = EngineFacts(
     server="27.3.1", buildx="github.com/docker/buildx v0.19.2", compose="Docker Compose version v2.30.3",
@@ -28,6 +29,7 @@ def probes(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         "tools": "v1.0.0",
         "holder": None,
         "node_image": True,
+        "emulation": True,
     }
     monkeypatch.setattr(doctor, "engine_facts", lambda engine: answers["engine"])
     monkeypatch.setattr(doctor, "free_bytes", lambda path: answers["free"])
@@ -36,6 +38,16 @@ def probes(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     monkeypatch.setattr(doctor, "tool_version", lambda name, args: answers["tools"])
     monkeypatch.setattr(doctor, "port_holder", lambda port: answers["holder"])
     monkeypatch.setattr(doctor, "node_image_present", lambda engine, image: answers.get("node_image"))
+    monkeypatch.setattr(doctor.platforms, "native", lambda: "linux/amd64")
+    monkeypatch.setattr(
+        doctor.platforms,
+        "emulation",
+        lambda platform: Emulation(
+            platform,
+            bool(answers["emulation"]),
+            "QEMU emulation" if answers["emulation"] else "binfmt_misc is not mounted",
+        ),
+    )
     for var in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
         monkeypatch.delenv(var, raising=False)
     return answers
@@ -182,3 +194,30 @@ def test_kind_node_image_missing_is_a_warning_with_the_way_to_provide_it() -> No
     assert row.status == "warn" and "not in the engine" in row.detail
     assert "docker load -i node.tar" in (row.fix or "") and "--node-image" in (row.fix or "")
     assert doctor.check_node_image("kindest/node:v1.32.2", True).status == "ok"
+
+
+def test_doctor_says_whether_arm64_can_be_emulated_and_how_to_enable_it(
+    probes: dict, breeze: Callable
+) -> None:
+    probes["emulation"] = False
+    code, found = rows(breeze)
+
+    assert code == 0  # only --platform needs it: a warning
+    row = found["emulation linux/arm64"]
+    assert row["status"] == "warn" and "binfmt_misc is not mounted" in row["detail"]
+    assert "scripts/install-emulation.sh" in row["fix"]
+
+
+def test_emulation_rows_say_how_to_enable_it() -> None:
+    from breeze.doctor import check_emulation
+
+    ok = check_emulation(
+        Emulation("linux/arm64", True, "QEMU emulation (/usr/libexec/qemu-binfmt/aarch64-binfmt-P)")
+    )
+    missing = check_emulation(
+        Emulation("linux/arm64", False, "binfmt_misc is not mounted at /proc/sys/fs/binfmt_misc")
+    )
+
+    assert (ok.name, ok.status) == ("emulation linux/arm64", "ok")
+    assert missing.status == "warn" and "--platform linux/arm64 cannot build or run" in missing.detail
+    assert missing.fix is not None and "update-binfmts --enable qemu-aarch64" in missing.fix

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from breeze import platforms
 from breeze.config import load_project, select_python
 from breeze.engine import Engine
 from breeze.errors import EngineCommandFailed, StackError
+from breeze.offline import registry, rootfs
 from breeze.paths import cache_dir, config_dir
 from breeze.stack.lifecycle import compose_failure
 
@@ -179,3 +181,51 @@ def test_dry_run_registry_calls_with_a_simulated_docker_print_push_and_pull_and_
         f"docker image push {ref}",
         "docker image pull --quiet 127.0.0.1:5000/python:3.11-slim",
     ]
+
+
+@pytest.fixture
+def arm64_emulation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An amd64 machine with QEMU's aarch64 entry registered (read from a binfmt_misc tree of our own)."""
+    binfmt = tmp_path / "binfmt_misc"
+    binfmt.mkdir()
+    (binfmt / "status").write_text("enabled\n")
+    (binfmt / "qemu-aarch64").write_text(
+        "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: PF\n"
+    )
+    monkeypatch.setattr(platforms, "BINFMT_DIR", binfmt)
+    monkeypatch.setattr(platforms, "native", lambda: "linux/amd64")
+
+
+def test_dry_run_foreign_platform_build_with_a_simulated_docker_runs_nothing_that_changes(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze, arm64_emulation: None
+) -> None:
+    before = files_under(cache_dir(), config_dir())
+
+    code, out, err = breeze(
+        "--dry-run", "--project", str(offline_project), "build-image", "--prod", "--platform", "linux/arm64"
+    )
+
+    assert code == 0, err
+    assert "docker buildx build" in out and "--platform linux/arm64" in out
+    assert mutating(simulated_docker) == []
+    created = {p for p in files_under(cache_dir(), config_dir()) - before if "contexts" not in p.parts}
+    assert not [p for p in created if p.is_file()], created  # no build log for the arm64 image either
+
+
+def test_dry_run_foreign_offline_images_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, breeze: Breeze, arm64_emulation: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # mmdebstrap is only printed in a dry run (the unit guard stops any host tool that would run).
+    monkeypatch.setattr(rootfs, "which", lambda name: f"/usr/bin/{name}")
+
+    code, out, err = breeze(
+        "--dry-run", "setup", "offline-images", "--platform", "linux/arm64", "--python", "3.11"
+    )
+
+    assert code == 0, err
+    assert "mmdebstrap --variant=minbase --mode=auto --architectures=arm64 bookworm" in out
+    imported, built = (line for line in out.splitlines() if line.startswith("docker "))
+    assert imported.startswith("docker image import ") and "--platform linux/arm64" in imported
+    assert built.startswith("docker buildx build ") and "--platform linux/arm64" in built
+    assert mutating(simulated_docker) == []
+    assert not registry.path().exists()

@@ -9,6 +9,7 @@ env vars, the exit code, a substring of the message, and extra files to write in
 
 from __future__ import annotations
 
+import platform
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -83,6 +84,12 @@ CASES = [
     case("build-image --secret token", None, None, 2, "--secret = 'token': not a build secret"),
     case("build-image --apt Bad_Pkg", None, None, 2, "'Bad_Pkg' is not a Debian package name"),
     case("build-image --ca-bundle {tmp}/missing.pem", None, None, 2, "the CA bundle file does not exist"),
+    case("build-image --platform linux/s390x", None, None, 2, "Unknown platform 'linux/s390x'"),
+    case("build-image --prod --platform linux/arm64,windows/amd64", None, None, 2, "Unknown platform 'windows/amd64'"),
+    case("verify-image --platform arm", None, None, 2, "Unknown platform 'arm'"),
+    case("verify-image --platform linux/amd64,linux/arm64", None, None, 2, "one platform at a time"),
+    case("setup offline-images --platform linux/amd64,linux/arm64", None, None, 2, "one platform at a time"),
+    case("setup offline-images --platform linux/riscv64", None, None, 2, "Unknown platform 'linux/riscv64'"),
     case("verify-image --db-wait-seconds 0", None, None, 2, "Invalid value for '--db-wait-seconds'"),
     # -- shell / start-airflow options ----------------------------------------------------------
     case("start-airflow --backend oracle", None, None, 2, "'oracle' is not one of 'sqlite', 'postgres', 'mysql'"),
@@ -295,6 +302,36 @@ def test_bad_input_is_named_with_a_fix(
     assert "Traceback" not in output and "internal error" not in output
     # breeze's own errors end with a "Fix:" line; click's usage errors point at --help.
     assert "Fix: " in err or ("Try 'breeze" in err and "-h' for help." in err), err
+
+
+FOREIGN = "linux/amd64" if platform.machine() in ("aarch64", "arm64") else "linux/arm64"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        f"build-image --platform {FOREIGN}",
+        "build-image --prod --platform linux/amd64,linux/arm64",
+        f"verify-image --prod --platform {FOREIGN}",
+        f"setup offline-images --platform {FOREIGN}",
+    ],
+)
+def test_a_foreign_platform_without_emulation_is_refused_with_the_fix(
+    run_bad: Callable[..., tuple[int, str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: str,
+) -> None:
+    # binfmt_misc as on a fresh machine: not mounted (an empty directory).
+    from breeze import platforms as platforms_module
+
+    monkeypatch.setattr(platforms_module, "BINFMT_DIR", tmp_path / "binfmt_misc")
+    exit_code, out, err = run_bad(argv, None, {}, {})
+
+    assert exit_code == 3, out + err
+    assert f"Cannot build or run {FOREIGN} images" in err and "binfmt_misc is not mounted" in err
+    assert "Fix: " in err and "scripts/install-emulation.sh" in err
+    assert "Traceback" not in out + err
 
 
 def test_the_catalogue_is_big_enough() -> None:

@@ -195,3 +195,27 @@ def test_bad_secret_option_stops_before_the_engine(
 
     assert not reached, "a bad --secret reached the container engine"
     assert code == 2 and "id=NAME,src=PATH" in flat(err)
+
+
+def test_platform_options_reach_the_requests(
+    breeze: Breeze, requests: list[BuildRequest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = one(breeze, requests, "--prod", "--platform", "linux/amd64,linux/arm64", "--platform", "arm64")
+    assert request.platforms == ("linux/amd64,linux/arm64", "arm64")
+
+    seen: list[verify.VerifyRequest] = []
+    monkeypatch.setattr(verify, "verify_images", lambda ctx, request: seen.append(request) or 0)
+    assert breeze("verify-image", "--prod", "--platform", "linux/arm64")[0] == 0
+    assert seen == [verify.VerifyRequest(production=True, platform="linux/arm64")]
+
+
+def test_platform_targets_build_the_native_platform_as_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    from breeze import platforms
+
+    monkeypatch.setattr(platforms, "native", lambda: "linux/amd64")
+    monkeypatch.setattr(platforms, "require_emulation", lambda wanted, root=None: None)
+
+    assert build.platform_targets(()) == (None,)
+    assert build.platform_targets(("linux/amd64",)) == (None,)
+    assert build.platform_targets(("arm64",)) == ("linux/arm64",)
+    assert build.platform_targets(("linux/amd64,linux/arm64",)) == ("linux/amd64", "linux/arm64")

@@ -18,6 +18,7 @@ from breeze.offline.images import (
     Step,
     plan,
     prepare_offline_images,
+    registry_entries,
     resolve_pythons,
 )
 
@@ -40,7 +41,9 @@ class FakeEngine:
     def image_labels(self, ref: str) -> dict[str, str]:
         return self.images[ref]
 
-    def import_rootfs(self, tarball: str, ref: str, changes: list[str] | None = None) -> None:
+    def import_rootfs(
+        self, tarball: str, ref: str, changes: list[str] | None = None, platform: str | None = None
+    ) -> None:
         self.calls.append(("import", (tarball, ref, tuple(changes or ()))))
 
     def build(self, context: str, **kwargs: Any) -> Iterator[str]:
@@ -246,3 +249,26 @@ def test_remove_under_dry_run_keeps_the_file() -> None:
 
     assert prepare_offline_images(make_ctx(FakeEngine(), dry_run=True), OfflineRequest(remove=True)) == 0
     assert registry.python_base("3.11") == "breeze-offline/python:3.11"
+
+
+# -- a foreign platform (--platform linux/arm64 on amd64) ------------------------------------------
+def test_plan_for_a_foreign_platform_makes_python_stand_ins_only_tagged_by_platform() -> None:
+    steps = plan(OfflineRequest(platform="linux/arm64"), ("3.11",), existing={})
+
+    assert [(s.action, s.ref, s.platform) for s in steps] == [
+        ("bootstrap", "breeze-offline/debian:bookworm-linux-arm64", "linux/arm64"),
+        ("build", "breeze-offline/python:3.11-linux-arm64", "linux/arm64"),
+    ]
+    assert registry_entries(steps) == {
+        "python@linux/arm64": {"3.11": "breeze-offline/python:3.11-linux-arm64"}
+    }
+
+
+def test_mmdebstrap_makes_a_foreign_architecture() -> None:
+    tool = rootfs.Tool("mmdebstrap", "/usr/bin/mmdebstrap")
+    argv = rootfs.bootstrap_argv(tool, "bookworm", Path("/w/r.tar"), "http://m/debian", "linux/arm64")
+
+    assert argv == [
+        "mmdebstrap", "--variant=minbase", "--mode=auto", "--architectures=arm64",
+        "bookworm", "/w/r.tar", "http://m/debian",
+    ]  # fmt: skip
