@@ -35,6 +35,7 @@ from breeze.stack.params import (
     parse_backend,
     parse_executor,
 )
+from breeze.stack.state import StackState, load_state
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -201,7 +202,7 @@ def _write_files(params: StackParams, admin_password: str, pools_json: str | Non
     _private(directory / "pools.json", pools_json or "", 0o644)
     _private(directory / "mounts.yaml", params.mounts_yaml(), 0o644)
     _private(params.secrets_dir / "passwords.json", json.dumps({ADMIN_USER: admin_password}), 0o660)
-    state = {
+    state: StackState = {
         "files": [str(f) for f in params.compose_files()],
         "env_file": str(directory / "compose.env"),
         "backend": params.backend,
@@ -230,14 +231,14 @@ def _private(path: Path, text: str, mode: int) -> None:
     path.chmod(mode)
 
 
-def existing_stack(ctx: AppContext) -> tuple[ProjectConfig, dict, DockerClient] | None:
+def existing_stack(ctx: AppContext) -> tuple[ProjectConfig, StackState, DockerClient] | None:
     """The stack a previous command started for this project (its files and settings), if any."""
     config = load_project(ctx.project_dir)
     directory = stack_dir(compose_project_name(config))
     state_file = directory / "state.json"
     if not state_file.is_file():
         return None
-    state = json.loads(state_file.read_text())
+    state = load_state(state_file)
     ctx.engine.require(compose=True)
     client = ctx.engine.compose(
         state["files"], compose_project_name(config), state["env_file"], state["profiles"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from breeze.config import ProjectConfig
 from breeze.errors import ConfigError
+from breeze.testing.incontainer.contract import Policies, RunSpec
 
 if TYPE_CHECKING:
     from breeze.stack.stack import StackRequest
@@ -53,8 +54,9 @@ class TestPlan:
     def needs_database(self) -> bool:
         return self.types != ("lint",)
 
-    def spec(self, config: ProjectConfig, *, color: bool, cache: bool = True) -> dict[str, Any]:
+    def spec(self, config: ProjectConfig, *, color: bool, cache: bool = True) -> RunSpec:
         """What the in-container driver reads (spec.json)."""
+        policies = config.tests.policies
         return {
             "types": list(self.types),
             "tests_folder": self.tests_folder,
@@ -63,7 +65,13 @@ class TestPlan:
             "dag_id": self.dag_id,
             "conf": self.conf,
             "expect": self.expect,
-            "policies": config.tests.policies.as_json(),
+            "policies": Policies(
+                parse_budget=policies.parse_budget,
+                owners=list(policies.owners),
+                require_tags=policies.require_tags,
+                min_retries=policies.min_retries,
+                schedules=list(policies.schedules),
+            ),
             "lint": list(config.tests.lint),
             "color": color,
             "cache": cache,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from breeze.config import load_project, select_python
 from breeze.context import AppContext
 from breeze.testing import results
+from breeze.testing.incontainer.contract import SummaryEntry
 from breeze.testing.params import TestPlan, TestsRequest, plan
 
 if TYPE_CHECKING:
@@ -178,14 +179,14 @@ def _save_logs(client: DockerClient, run_dir: Path) -> None:
     (run_dir / "containers.log").write_text(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text))
 
 
-def _report(ctx: AppContext, summary: list[dict], run_dir: Path, root: Path, seconds: float) -> None:
+def _report(ctx: AppContext, summary: list[SummaryEntry], run_dir: Path, root: Path, seconds: float) -> None:
     ctx.console.print()
     for entry in summary:
-        if entry.get("type") == "dag-run" and entry.get("dag_run", {}).get("tasks"):
-            ctx.console.print(results.dag_run_table(entry))
+        if "dag_run" in entry and entry["dag_run"]["tasks"]:
+            ctx.console.print(results.dag_run_table(entry["dag_run"]))
     ctx.console.print(results.summary_table(summary))
     for entry in summary:
-        if entry.get("exit_code") and entry.get("message"):
+        if entry["exit_code"] and entry.get("message"):
             ctx.console.print(f"[red]{entry['type']}:[/] {entry['message']}")
     code = results.exit_code(summary)
     verdict = "[bold green]passed[/]" if code == 0 else f"[bold red]failed[/] (exit code {code})"

@@ -8,7 +8,6 @@ breeze-settings.yaml): nothing is patched."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -20,10 +19,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import contextlib
 
+from contract import load_spec
 from policies import dag_code_traceback, missing_setting_hint, violations
 
-SPEC = json.loads(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")).read_text())
-POLICIES: dict = SPEC.get("policies", {})
+SPEC = load_spec(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")))
+POLICIES = SPEC["policies"]
 DAGS_FOLDER = Path(os.environ.get("AIRFLOW__CORE__DAGS_FOLDER") or f"{os.environ['AIRFLOW_HOME']}/dags")
 _SEEN_DAG_IDS: dict[str, str] = {}
 # Frames from these folders are the project's own code (DAG files and what they import).
@@ -97,7 +97,7 @@ def test_dag_file(path: Path | None) -> None:
             .replace('"/opt/breeze/project/', '"')
         )
         problems.append("does not import:\n" + _indent(text) + (f"\n    {hint}" if hint else ""))
-    budget = float(POLICIES.get("parse_budget", 2.0))
+    budget = float(POLICIES["parse_budget"])
     if seconds > budget:
         problems.append(
             f"parsing took {seconds:.2f} s, over the budget of {budget:g} s "

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import junit
+from contract import DagRunReport, load_spec
 
 RESULTS = Path(os.environ.get("BREEZE_RESULTS_DIR", "/opt/breeze/results"))
 
@@ -63,11 +64,12 @@ def _expected(task_id: str, expect: dict[str, str]) -> str:
 
 
 def main() -> int:
-    spec = json.loads(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")).read_text())
-    dag_id: str = spec["dag_id"]
-    conf: dict = spec.get("conf") or {}
-    expect: dict[str, str] = spec.get("expect") or {}
-    report: dict = {"dag_id": dag_id, "tasks": [], "error": None}
+    spec = load_spec(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")))
+    dag_id = spec["dag_id"]
+    assert dag_id is not None, "breeze runs dag_run.py only with a DAG id"
+    conf = spec["conf"]
+    expect = spec["expect"]
+    report: DagRunReport = {"dag_id": dag_id, "tasks": [], "error": None}
     bag = _load_dagbag()
     dag = bag.get_dag(dag_id) if dag_id in bag.dag_ids else None
     if dag is None:

@@ -75,7 +75,7 @@ def test_summary_table_and_dag_run_table() -> None:
     console = Console(file=out, width=120, color_system=None)
 
     console.print(results.summary_table(summary))
-    console.print(results.dag_run_table(summary[1]))
+    console.print(results.dag_run_table(summary[1]["dag_run"]))
     text = out.getvalue()
 
     assert "unit" in text and "passed" in text and "unit.xml" in text
