@@ -63,12 +63,21 @@ class _DagRunReportRequired(TypedDict):
     error: str | None
 
 
+class SetAside(TypedDict):
+    """Another DAG of dags/ that cannot be serialized, left out of the run's database sync."""
+
+    file: str  # dags/x.py
+    dag_id: str
+    reason: str
+
+
 class DagRunReport(_DagRunReportRequired, total=False):
     """dag-run.json: written by dag_run.py, carried into summary.json by driver.py."""
 
-    state: str  # Airflow's state of the run (success/failed)
+    state: str  # Airflow's state of the run (success/failed), "not run" when it did not start
     seconds: float
-    skipped_files: list[str]  # other dags/ files that failed to import, set aside for this run
+    set_aside: list[SetAside]
+    import_errors: list[str]  # other dags/ files that do not import (not this run's business)
 
 
 class Counts(TypedDict):
