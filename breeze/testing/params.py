@@ -54,7 +54,9 @@ class TestPlan:
     def needs_database(self) -> bool:
         return self.types != ("lint",)
 
-    def spec(self, config: ProjectConfig, *, color: bool, cache: bool = True) -> RunSpec:
+    def spec(
+        self, config: ProjectConfig, *, color: bool, cache: bool = True, verbose: bool = False
+    ) -> RunSpec:
         """What the in-container driver reads (spec.json)."""
         policies = config.tests.policies
         return {
@@ -75,6 +77,7 @@ class TestPlan:
             "lint": list(config.tests.lint),
             "color": color,
             "cache": cache,
+            "verbose": verbose,
         }
 
 

@@ -91,3 +91,28 @@ def dag_run_table(data: DagRunReport) -> Any:
         error = (task.get("error") or "").strip().splitlines()
         table.add_row(task["task"], f"[{colour}]{state}[/]", task["expected"], error[-1] if error else "")
     return table
+
+
+def dag_run_notes(data: DagRunReport) -> list[str]:
+    """One line per other DAG file the run set aside or could not import (plain text)."""
+    notes = [
+        f"{entry['file']} was set aside for this run: its DAG {entry['dag_id']} cannot be serialized "
+        f"({entry['reason']}); `breeze tests --dag-integrity` shows it."
+        for entry in data.get("set_aside", [])
+    ]
+    broken = data.get("import_errors", [])
+    if broken:
+        notes.append(
+            f"{len(broken)} other file(s) in dags/ do not import (not this run's concern): "
+            f"{', '.join(broken)}; `breeze tests --dag-integrity` shows why."
+        )
+    return notes
+
+
+def failed_task_logs(data: DagRunReport) -> list[tuple[str, list[str]]]:
+    """(title, the task's own log lines) for each task that did not end as expected."""
+    return [
+        (f"{task['task']} ({task['state']}, expected {task['expected']}): its log", task["log"])
+        for task in data["tasks"]
+        if not task["ok"] and task.get("log")
+    ]

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from breeze.config import load_project, select_python
 from breeze.context import AppContext
 from breeze.testing import results
-from breeze.testing.incontainer.contract import SummaryEntry
-from breeze.testing.params import TestPlan, TestsRequest, plan
+from breeze.testing.incontainer.contract import DagRunReport, RunSpec, SummaryEntry
+from breeze.testing.params import TestsRequest, plan
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -52,7 +52,13 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     _write_spec(
-        params, test_plan, color=ctx.console.is_terminal, cache=_writable(config.root, params.container_uid)
+        params,
+        test_plan.spec(
+            config,
+            color=ctx.console.is_terminal,
+            cache=_writable(config.root, params.container_uid),
+            verbose=ctx.verbose,
+        ),
     )
     _give_to_container(run_dir, params.container_uid)
     where = (
@@ -86,10 +92,10 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     return results.exit_code(summary)
 
 
-def _write_spec(params: StackParams, test_plan: TestPlan, *, color: bool, cache: bool) -> None:
-    spec = params.stack_dir / "spec.json"
-    spec.write_text(json.dumps(test_plan.spec(params.config, color=color, cache=cache), indent=2))
-    spec.chmod(0o644)
+def _write_spec(params: StackParams, spec: RunSpec) -> None:
+    path = params.stack_dir / "spec.json"
+    path.write_text(json.dumps(spec, indent=2))
+    path.chmod(0o644)
 
 
 def _writable(root: Path, uid: int) -> bool:
@@ -179,11 +185,24 @@ def _save_logs(client: DockerClient, run_dir: Path) -> None:
     (run_dir / "containers.log").write_text(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text))
 
 
+def _report_dag_run(ctx: AppContext, data: DagRunReport) -> None:
+    """The run's table, each failed task's own log lines, one line per other file set aside.
+    Log lines are printed as they are (no markup: Airflow's "[error    ]" is not a style)."""
+    if data["tasks"]:
+        ctx.console.print(results.dag_run_table(data))
+    for title, lines in results.failed_task_logs(data):
+        ctx.console.print(f"\n[bold]{title}[/]")
+        for line in lines:
+            ctx.console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for note in results.dag_run_notes(data):
+        ctx.console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
 def _report(ctx: AppContext, summary: list[SummaryEntry], run_dir: Path, root: Path, seconds: float) -> None:
     ctx.console.print()
     for entry in summary:
-        if "dag_run" in entry and entry["dag_run"]["tasks"]:
-            ctx.console.print(results.dag_run_table(entry["dag_run"]))
+        if "dag_run" in entry:
+            _report_dag_run(ctx, entry["dag_run"])
     ctx.console.print(results.summary_table(summary))
     for entry in summary:
         if entry["exit_code"] and entry.get("message"):

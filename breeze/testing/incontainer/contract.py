@@ -43,6 +43,7 @@ class RunSpec(TypedDict):
     lint: list[str]
     color: bool
     cache: bool
+    verbose: bool  # stream the whole Airflow log of a DAG run (it is kept in dag-run.log either way)
 
 
 class _TaskReportRequired(TypedDict):

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE))
 # In the container this folder is all there is of breeze: its modules import each other by name.
 # The type checker (on the host) sees them as the package they are.
 if TYPE_CHECKING:
-    from breeze.testing.incontainer import junit
+    from breeze.testing.incontainer import junit, tasklog
     from breeze.testing.incontainer.contract import (
         RunnerResult,
         RunSpec,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
 else:
     import junit
+    import tasklog
     from contract import RunnerResult, RunSpec, SummaryEntry, load_dag_run, load_spec
 
 SPEC_FILE = Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json"))
@@ -39,8 +40,10 @@ PROJECT = Path(os.environ.get("BREEZE_PROJECT_DIR", "/opt/breeze/project"))
 PYTEST_NO_TESTS = 5
 
 
-def _run(argv: list[str], log: Path, cwd: Path, env: dict[str, str] | None = None) -> int:
-    """Run argv, stream its output and keep it in log."""
+def _run(
+    argv: list[str], log: Path, cwd: Path, env: dict[str, str] | None = None, stream: bool = True
+) -> int:
+    """Run argv, keep its output in log, and stream it (unless told not to)."""
     with log.open("ab") as handle:
         handle.write(f"$ {' '.join(argv)}\n".encode())
         process = subprocess.Popen(
@@ -48,8 +51,9 @@ def _run(argv: list[str], log: Path, cwd: Path, env: dict[str, str] | None = Non
         )
         assert process.stdout is not None
         for line in iter(process.stdout.readline, b""):
-            sys.stdout.buffer.write(line)
-            sys.stdout.buffer.flush()
+            if stream:
+                sys.stdout.buffer.write(line)
+                sys.stdout.buffer.flush()
             handle.write(line)
         return process.wait()
 
@@ -104,11 +108,20 @@ def dag_integrity(spec: RunSpec) -> RunnerResult:
 
 
 def dag_run(spec: RunSpec) -> RunnerResult:
-    code = _run([sys.executable, str(HERE / "dag_run.py")], RESULTS / "dag-run.log", PROJECT)
+    """Airflow's whole log (every task, every other DAG file it parses) goes to dag-run.log and
+    only with --verbose to the terminal; the report carries each failed task's own lines."""
+    log = RESULTS / "dag-run.log"
+    if not spec["verbose"]:
+        print(f"Running DAG {spec['dag_id']}: Airflow's log is in dag-run.log (-v shows it here)", flush=True)
+    code = _run([sys.executable, str(HERE / "dag_run.py")], log, PROJECT, stream=spec["verbose"])
     result: RunnerResult = {"exit_code": code}
     details = RESULTS / "dag-run.json"
     if details.is_file():
         data = load_dag_run(details)
+        attempts = tasklog.split(log.read_text(errors="replace"))
+        for task in data["tasks"]:
+            if not task["ok"] and task["task"] in attempts:
+                task["log"] = tasklog.own_lines(attempts[task["task"]], _project_paths())
         result["dag_run"] = data
         tasks = data["tasks"]
         result["tests"] = len(tasks)
@@ -118,6 +131,13 @@ def dag_run(spec: RunSpec) -> RunnerResult:
         if data["error"]:
             result["message"] = data["error"]
     return result
+
+
+def _project_paths() -> tuple[str, ...]:
+    """Where the project's own code lives in the container (its frames are kept in tracebacks)."""
+    home = os.environ.get("AIRFLOW_HOME", "/opt/airflow")
+    dags = os.environ.get("AIRFLOW__CORE__DAGS_FOLDER") or f"{home}/dags"
+    return (dags, home, str(PROJECT))
 
 
 def _dockerfiles() -> list[str]:
