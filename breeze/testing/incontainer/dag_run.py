@@ -24,13 +24,17 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import junit
-import serialize
-from contract import DagRunReport, SetAside, TaskReport, load_spec
+if TYPE_CHECKING:  # the type checker sees the package; the CI image has only this folder
+    from breeze.testing.incontainer import junit, serialize
+    from breeze.testing.incontainer.contract import DagRunReport, SetAside, TaskReport, load_spec
+else:
+    import junit
+    import serialize
+    from contract import DagRunReport, SetAside, TaskReport, load_spec
 
 RESULTS = Path(os.environ.get("BREEZE_RESULTS_DIR", "/opt/breeze/results"))
 FAILED_STATES = ("failed", "upstream_failed")
