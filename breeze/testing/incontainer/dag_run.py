@@ -87,6 +87,8 @@ def meets(state: str, wanted: str) -> bool:
 
 def _relative(path: str) -> str:
     folder = os.environ.get("AIRFLOW__CORE__DAGS_FOLDER") or f"{os.environ.get('AIRFLOW_HOME', '')}/dags"
+    if not os.path.isabs(path):  # Airflow 3.1+ keys import errors by the path within the bundle
+        return f"dags/{path}"
     return f"dags/{os.path.relpath(path, folder)}" if path.startswith(folder) else path
 
 

@@ -25,3 +25,16 @@ def test_expect_is_exact_and_takes_globs() -> None:
     assert not meets("success", "skipped")
     assert not meets("skipped", "success")  # --expect '*=success' makes a skipped task fail
     assert meets("failed", "failed")
+
+
+def test_a_serialization_error_reads_as_its_cause() -> None:
+    from breeze.testing.incontainer.serialize import hint, reason
+
+    error = ValueError(
+        "Failed to serialize DAG 'unserializable': Unknown priority strategy "
+        "unusual_prefix_f36ac50a2f5660279849d826dbf8c48f41bc1ca8_unserializable.LastFirst"
+    )
+
+    assert reason(error) == "Unknown priority strategy unserializable.LastFirst"
+    assert "`priority_weight_strategies = [...]`" in hint(reason(error))
+    assert "`timetables = [...]`" in hint("Timetable class 'x.Y' is not registered")
