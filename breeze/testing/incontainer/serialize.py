@@ -8,10 +8,13 @@ scheduler or the UI, although the file imports fine. Airflow 2 serializes with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 _PREFIX = "Failed to serialize DAG"
+# Airflow imports a DAG file as module "unusual_prefix_<sha1>_<file name>": say "<file name>".
+_MANGLED = re.compile(r"unusual_prefix_[0-9a-f]+_")
 
 
 def _serializer() -> Callable[[Any], object]:
@@ -36,6 +39,7 @@ def reason(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     if text.startswith(_PREFIX) and ": " in text:
         text = text.split(": ", 1)[1]
+    text = _MANGLED.sub("", text)
     return text.splitlines()[0] if text else type(exc).__name__
 
 
