@@ -139,13 +139,15 @@ class StackParams:
 
     @property
     def container_uid(self) -> int:
-        """The host user, so files written into the mounted project are theirs. Run as root (sudo),
-        that is the project's owner; a root-owned project gets the image's airflow user: never
-        root in a container. Group 0 either way."""
+        """Who the Airflow containers run as: the owner of the checkout, so the shell can write
+        the mounted project and what it writes stays the owner's (group 0, the image's group,
+        either way). The host user, or, run as root (sudo, CI), the project's owner, which may be
+        root itself: every Airflow container runs without capabilities and with
+        no-new-privileges (compose/airflow.yaml), so UID 0 there has an owner's rights over its
+        own files and nothing more, the way rootless engines map the user to container root."""
         if self.uid != 0:
             return self.uid
-        owner = self.config.root.stat().st_uid
-        return owner if owner != 0 else self.config.airflow_uid
+        return self.config.root.stat().st_uid
 
     def compose_files(self) -> list[Path]:
         files = [data_path("compose", "airflow.yaml"), data_path("compose", f"backend-{self.backend}.yaml")]

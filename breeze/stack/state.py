@@ -1,15 +1,15 @@
 """What a stack leaves in the user cache for compose and for later commands (`ps`, `logs`,
-`exec`, `down`): the env files, the mounts, and state.json. Written through breeze.files, so a
-dry run writes none of it."""
+`exec`, `down`): the env files, the mounts, and state.json (declared once, as StackState). Written
+through breeze.files, so a dry run writes none of it."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from breeze.config import ProjectConfig
-from breeze.errors import ConfigError
+from breeze.errors import BreezeError, ConfigError
 from breeze.files import make_private_dir, write_private
 from breeze.paths import cache_dir
 from breeze.stack.params import ADMIN_USER, StackParams, compose_project_name
@@ -18,8 +18,8 @@ from breeze.stack.params import ADMIN_USER, StackParams, compose_project_name
 class StackState(TypedDict):
     """state.json: how the stack was started, so later commands address the same compose project."""
 
-    files: list[str]
-    env_file: str
+    files: list[str]  # the compose files, in order
+    env_file: str  # compose.env
     backend: str
     executor: str
     api_port: int
@@ -73,5 +73,17 @@ def read_state(config: ProjectConfig) -> StackState | None:
     state_file = stack_dir(compose_project_name(config)) / "state.json"
     if not state_file.is_file():
         return None
-    data: StackState = json.loads(state_file.read_text())
-    return data
+    return load_state(state_file)
+
+
+def load_state(path: Path) -> StackState:
+    """The state file; one without a key of StackState (written by another breeze) is an error
+    naming the key, never a silent default."""
+    data = json.loads(path.read_text())
+    missing = sorted(set(StackState.__required_keys__) - set(data)) if isinstance(data, dict) else ["all"]
+    if missing:
+        raise BreezeError(
+            f"{path} lacks {', '.join(missing)}: another version of breeze started this stack.",
+            fix="Stop it with the breeze that started it, or `docker compose -p NAME down`; then start again.",
+        )
+    return cast(StackState, data)

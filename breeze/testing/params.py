@@ -12,6 +12,7 @@ from typing import Any
 from breeze.config import ProjectConfig
 from breeze.errors import ConfigError
 from breeze.stack.request import StackRequest
+from breeze.testing.incontainer.contract import Policies, RunSpec
 
 # The order they run in: cheap checks first, so a broken DAG file is reported before slow tests.
 TEST_TYPES: tuple[str, ...] = ("lint", "dag-integrity", "unit", "dag-run")
@@ -51,8 +52,11 @@ class TestPlan:
     def needs_database(self) -> bool:
         return self.types != ("lint",)
 
-    def spec(self, config: ProjectConfig, *, color: bool, cache: bool = True) -> dict[str, Any]:
+    def spec(
+        self, config: ProjectConfig, *, color: bool, cache: bool = True, verbose: bool = False
+    ) -> RunSpec:
         """What the in-container driver reads (spec.json)."""
+        policies = config.tests.policies
         return {
             "types": list(self.types),
             "tests_folder": self.tests_folder,
@@ -61,10 +65,17 @@ class TestPlan:
             "dag_id": self.dag_id,
             "conf": self.conf,
             "expect": self.expect,
-            "policies": config.tests.policies.as_json(),
+            "policies": Policies(
+                parse_budget=policies.parse_budget,
+                owners=list(policies.owners),
+                require_tags=policies.require_tags,
+                min_retries=policies.min_retries,
+                schedules=list(policies.schedules),
+            ),
             "lint": list(config.tests.lint),
             "color": color,
             "cache": cache,
+            "verbose": verbose,
         }
 
 

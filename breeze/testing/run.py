@@ -10,7 +10,6 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from breeze import runlog
 from breeze.compose import ComposeProject
@@ -25,7 +24,8 @@ from breeze.stack.request import check_request
 from breeze.stack.state import stack_dir
 from breeze.terminal import write_stream
 from breeze.testing import results
-from breeze.testing.params import TestPlan, TestsRequest, plan
+from breeze.testing.incontainer.contract import DagRunReport, RunSpec, SummaryEntry
+from breeze.testing.params import TestsRequest, plan
 
 INCONTAINER = Path(__file__).parent / "incontainer"
 TOOLS_DIR = "/opt/breeze/testing"
@@ -56,9 +56,12 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     params = prepared.params
     _write_spec(
         params,
-        test_plan,
-        color=ctx.console.is_terminal,
-        cache=_writable(config.root, params.container_uid),
+        test_plan.spec(
+            config,
+            color=ctx.console.is_terminal,
+            cache=_writable(config.root, params.container_uid),
+            verbose=ctx.verbose,
+        ),
         dry_run=ctx.dry_run,
     )
     _give_to_container(run_dir, params.container_uid)
@@ -95,7 +98,7 @@ def _mounts(config: ProjectConfig, run_id: str, run_dir: Path) -> tuple[str, ...
 @dataclass(frozen=True)
 class _Outcome:
     code: int | None
-    entries: list[dict[str, Any]]
+    entries: list[SummaryEntry]
 
 
 def _run_and_dispose(ctx: AppContext, prepared: Prepared, run_dir: Path, *, needs_database: bool) -> _Outcome:
@@ -116,9 +119,8 @@ def _run_and_dispose(ctx: AppContext, prepared: Prepared, run_dir: Path, *, need
     return _Outcome(code, summary)
 
 
-def _write_spec(params: StackParams, test_plan: TestPlan, *, color: bool, cache: bool, dry_run: bool) -> None:
-    spec = json.dumps(test_plan.spec(params.config, color=color, cache=cache), indent=2)
-    write_private(params.stack_dir / "spec.json", spec, 0o644, dry_run=dry_run)
+def _write_spec(params: StackParams, spec: RunSpec, *, dry_run: bool) -> None:
+    write_private(params.stack_dir / "spec.json", json.dumps(spec, indent=2), 0o644, dry_run=dry_run)
 
 
 def _writable(root: Path, uid: int) -> bool:
@@ -193,16 +195,27 @@ def _save_logs(project: ComposeProject, run_dir: Path) -> None:
     (run_dir / "containers.log").write_text(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text))
 
 
-def _report(
-    ctx: AppContext, summary: list[dict[str, Any]], run_dir: Path, root: Path, seconds: float
-) -> None:
+def _report_dag_run(ctx: AppContext, data: DagRunReport) -> None:
+    """The run's table, each failed task's own log lines, one line per other file set aside.
+    Log lines are printed as they are (no markup: Airflow's "[error    ]" is not a style)."""
+    if data["tasks"]:
+        ctx.console.print(results.dag_run_table(data))
+    for title, lines in results.failed_task_logs(data):
+        ctx.console.print(f"\n[bold]{title}[/]")
+        for line in lines:
+            ctx.console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for note in results.dag_run_notes(data):
+        ctx.console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
+def _report(ctx: AppContext, summary: list[SummaryEntry], run_dir: Path, root: Path, seconds: float) -> None:
     ctx.console.print()
     for entry in summary:
-        if entry.get("type") == "dag-run" and entry.get("dag_run", {}).get("tasks"):
-            ctx.console.print(results.dag_run_table(entry))
+        if "dag_run" in entry:
+            _report_dag_run(ctx, entry["dag_run"])
     ctx.console.print(results.summary_table(summary))
     for entry in summary:
-        if entry.get("exit_code") and entry.get("message"):
+        if entry["exit_code"] and entry.get("message"):
             ctx.console.print(f"[red]{entry['type']}:[/] {entry['message']}")
     code = results.exit_code(summary)
     verdict = "[bold green]passed[/]" if code == 0 else f"[bold red]failed[/] (exit code {code})"

@@ -17,13 +17,13 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from breeze.config import ProjectConfig, load_project
 from breeze.context import AppContext
 from breeze.images.build import build_image, specs_for
 from breeze.stack.request import StackRequest
 from breeze.testing import results
+from breeze.testing.incontainer.contract import SummaryEntry
 from breeze.testing.params import TestsRequest
 from breeze.testing.run import run_tests
 from breeze.upgrade.params import UpgradePlan
@@ -36,7 +36,7 @@ class TestOutcome:
     __test__ = False
 
     exit_code: int
-    summary: tuple[dict[str, Any], ...]
+    summary: tuple[SummaryEntry, ...]
     run_dir: Path | None
     import_errors: tuple[str, ...]
     skipped: str | None = None

@@ -1,14 +1,15 @@
 """Built-in DAG integrity checks, collected by pytest from this file (breeze passes its path).
 
 Each DAG file Airflow would parse is one test case: it is loaded with Airflow's own DagBag (so
-cycles, duplicate task ids and cluster policies fail the way they fail in the DAG processor), its
-parse time is held to the budget, and every DAG in it to the [dag-integrity] policies. Connections
+cycles, duplicate task ids and cluster policies fail the way they fail in the DAG processor), every
+DAG in it is serialized as the dag-processor serializes it (a DAG that cannot be is dropped there,
+although its file imports), its parse time is held to the budget, and every DAG to the
+[dag-integrity] policies. Connections
 and variables come from Airflow's environment (AIRFLOW_CONN_* / AIRFLOW_VAR_*, written by breeze from
 breeze-settings.yaml): nothing is patched."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -20,10 +21,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import contextlib
 
+import serialize
+from contract import load_spec
 from policies import dag_code_traceback, missing_setting_hint, violations
 
-SPEC = json.loads(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")).read_text())
-POLICIES: dict = SPEC.get("policies", {})
+SPEC = load_spec(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")))
+POLICIES = SPEC["policies"]
 DAGS_FOLDER = Path(os.environ.get("AIRFLOW__CORE__DAGS_FOLDER") or f"{os.environ['AIRFLOW_HOME']}/dags")
 _SEEN_DAG_IDS: dict[str, str] = {}
 # Frames from these folders are the project's own code (DAG files and what they import).
@@ -97,7 +100,7 @@ def test_dag_file(path: Path | None) -> None:
             .replace('"/opt/breeze/project/', '"')
         )
         problems.append("does not import:\n" + _indent(text) + (f"\n    {hint}" if hint else ""))
-    budget = float(POLICIES.get("parse_budget", 2.0))
+    budget = float(POLICIES["parse_budget"])
     if seconds > budget:
         problems.append(
             f"parsing took {seconds:.2f} s, over the budget of {budget:g} s "
@@ -107,6 +110,9 @@ def test_dag_file(path: Path | None) -> None:
         other = _SEEN_DAG_IDS.setdefault(dag_id, name)
         if other != name:
             problems.append(f"DAG {dag_id}: the same dag_id is defined in {other}")
+        unserializable = serialize.problem(dag)
+        if unserializable:
+            problems.append(unserializable)
         problems.extend(violations(dag, POLICIES))
     dags = ", ".join(sorted(bag.dags))
     print(f"{name}: {dags or 'no DAG'}; parsed in {seconds:.2f} s")

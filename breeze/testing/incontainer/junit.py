@@ -6,6 +6,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported as `junit` in the container, as breeze.testing.incontainer.junit here
+    from breeze.testing.incontainer.contract import Counts
 
 # Terminal colours and other control characters are not allowed in XML 1.0.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -51,12 +55,17 @@ def write(path: Path, suite: str, cases: list[Case]) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def counts(path: Path) -> dict[str, int]:
+def counts(path: Path) -> Counts:
     """tests/failures/errors/skipped summed over the suites of a JUnit file (pytest's or ours)."""
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     root = ET.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    for suite in suites:
-        for key in totals:
-            totals[key] += int(suite.get(key, "0") or 0)
-    return totals
+
+    def total(key: str) -> int:
+        return sum(int(suite.get(key, "0") or 0) for suite in suites)
+
+    return {
+        "tests": total("tests"),
+        "failures": total("failures"),
+        "errors": total("errors"),
+        "skipped": total("skipped"),
+    }

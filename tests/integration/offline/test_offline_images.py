@@ -6,6 +6,7 @@ exist yet; with them in place each test takes seconds (the builds hit the layer 
 
 from __future__ import annotations
 
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -86,9 +87,9 @@ def test_postgres_and_redis_answer(docker) -> None:  # type: ignore[no-untyped-d
         rd = docker.run(redis, detach=True, name=f"breeze-test-redis-{suffix}")
         containers.append(rd)
 
-        _wait_for(docker, pg, ["pg_isready", "-U", "airflow", "-d", "airflow"], "accepting connections")
-        assert "airflow" in docker.execute(
-            pg, ["psql", "-U", "airflow", "-d", "airflow", "-tAc", "SELECT current_user"]
+        # Wait on what is used next: a query in the database POSTGRES_DB names.
+        _wait_for(
+            docker, pg, ["psql", "-U", "airflow", "-d", "airflow", "-tAc", "SELECT current_user"], "airflow"
         )
         # The server does not run as root.
         assert docker.execute(pg, ["id", "-un"]).strip() == "postgres"
@@ -115,3 +116,46 @@ def _wait_for(docker, container, command: list[str], expected: str, timeout: flo
         time.sleep(1)
     logs = docker.logs(container)
     pytest.fail(f"{' '.join(command)} did not answer {expected!r} in {timeout} s: {last}\n{logs}")
+
+
+def test_postgres_is_not_ready_before_its_database_exists(docker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The stacks' healthcheck (pg_isready on the usual socket) must not pass while first-start
+    initialisation still runs: an initdb.d script holds the set-up open until the test lets it go."""
+    assert main(["setup", "offline-images", "--python", "3.11"]) == 0
+    postgres = registry.service_image("postgres", "15")
+    assert postgres is not None
+    hold = tmp_path / "hold.sh"
+    hold.write_text(
+        "touch /tmp/init-running\n"
+        "while [ ! -e /tmp/init-may-finish ]; do sleep 0.1; done\n"
+        'psql -v ON_ERROR_STOP=1 -U airflow -d airflow -c "CREATE TABLE made_in_init (id int)"\n'
+    )
+    hold.chmod(0o755)
+    pg = docker.run(
+        postgres,
+        detach=True,
+        name=f"breeze-test-postgres-init-{uuid.uuid4().hex[:8]}",
+        envs={"POSTGRES_USER": "airflow", "POSTGRES_PASSWORD": "airflow", "POSTGRES_DB": "airflow"},
+        volumes=[(hold, "/docker-entrypoint-initdb.d/hold.sh", "ro")],
+    )
+    try:
+        _wait_for(docker, pg, ["ls", "/tmp/init-running"], "/tmp/init-running")
+        # Initialisation is running (its set-up server is up, the database exists): the probe of the
+        # compose healthcheck still says "no response" (exit 2), as would any client of the socket.
+        probe = subprocess.run(
+            ["docker", "exec", pg.id, "pg_isready", "-U", "airflow", "-d", "airflow"],
+            capture_output=True,
+            text=True,
+        )
+        assert probe.returncode == 2, probe.stdout + probe.stderr
+        docker.execute(pg, ["touch", "/tmp/init-may-finish"])
+        _wait_for(docker, pg, ["pg_isready", "-U", "airflow", "-d", "airflow"], "accepting connections")
+        # Ready means set up: what the init script made is there.
+        assert (
+            docker.execute(
+                pg, ["psql", "-U", "airflow", "-d", "airflow", "-tAc", "SELECT count(*) FROM made_in_init"]
+            ).strip()
+            == "0"
+        )
+    finally:
+        pg.remove(force=True, volumes=True)

@@ -36,6 +36,7 @@ BROKEN_FILES = (
     "policy_violation.py",
     "raises_at_import.py",
     "slow_parse.py",
+    "unserializable.py",
 )
 
 
@@ -214,6 +215,7 @@ def test_broken_dags_are_reported_by_name(broken: Path, capfd: pytest.CaptureFix
     assert failed == [f"test_dag_file[dags/{name}]" for name in BROKEN_FILES]
     assert verdicts["test_dag_file[dags/uses_settings.py]"]  # a variable and a connection from settings
     assert verdicts["test_dag_file[dags/failing_task.py]"]
+    assert verdicts["test_dag_file[dags/skips_by_design.py]"]
     # each with its cause, and the traceback of the DAG's own code only
     assert "dags/raises_at_import.py: - does not import:" in text
     assert 'File "dags/raises_at_import.py", line 7, in load_partners' in text
@@ -228,16 +230,35 @@ def test_broken_dags_are_reported_by_name(broken: Path, capfd: pytest.CaptureFix
         "Variable 'undefined_bucket' is not defined: add it under `variables:` in breeze-settings.yaml"
         in text
     )
-    assert "dag-integrity: 5 DAG file(s) failed" in text
+    # serialized as Airflow's dag-processor does: imports fine, yet would never reach the scheduler
+    assert "DAG unserializable: cannot be serialized, so Airflow's dag-processor drops it" in text
+    assert "Unknown priority strategy" in text and "`priority_weight_strategies = [...]`" in text
+    assert "dag-integrity: 6 DAG file(s) failed" in text
     assert (run_dir / "containers.log").exists()
 
 
 def test_a_failing_task_fails_the_dag_run(broken: Path, capfd: pytest.CaptureFixture[str]) -> None:
     code = breeze_tests(broken, "--dag-run", "failing_task", "--conf", '{"source": "fixture"}')
-    text = flat(capfd.readouterr().err)
+    out, err = capfd.readouterr()
+    text = flat(out + err)
 
     assert code == 1
     assert "DAG run failing_task: failed" in text
+    # Readable: the table and the failed task's own lines; Airflow's whole log only in dag-run.log.
+    log = (latest(broken) / "dag-run.log").read_text()
+    assert "[DAG TEST] starting task_id=transform" in log and "Filling up the DagBag" in log
+    assert "[DAG TEST]" not in text and "Filling up the DagBag" not in text
+    assert "partners.csv is missing" not in text  # another file's import error: not this run's
+    assert "transform (failed, expected not failed): its log" in text
+    own = text.split("its log", 1)[1]
+    assert 'File "/opt/airflow/dags/failing_task.py", line 16, in transform' in own
+    assert "site-packages" not in own
+    # Another file's DAG cannot be serialized: the run goes on and says so in one line.
+    assert (
+        "dags/unserializable.py was set aside for this run: its DAG unserializable cannot be serialized"
+        in text
+    )
+    assert "3 other file(s) in dags/ do not import (not this run's concern)" in text
     assert "extract │ success" in text and "load │ upstream_failed" in text and "transform │ failed" in text
     assert "RuntimeError: cannot transform 3" in text  # the failed task's error (the table wraps it)
     run = summary(latest(broken))["dag-run"]["dag_run"]
@@ -250,6 +271,24 @@ def test_a_failing_task_fails_the_dag_run(broken: Path, capfd: pytest.CaptureFix
         "load": "upstream_failed",
     }
     assert cases(latest(broken) / "dag-run.xml") == {"extract": True, "load": False, "transform": False}
+
+
+def test_skipped_by_design_is_not_a_failure(broken: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    assert breeze_tests(broken, "--dag-run", "skips_by_design") == 0
+    run = summary(latest(broken))["dag-run"]["dag_run"]
+    assert run["state"] == "success"
+    assert {t["task"]: t["state"] for t in run["tasks"]}["weekend"] == "skipped"
+    capfd.readouterr()
+
+    # --expect is stricter where the user wants; -v streams Airflow's whole log.
+    code = main(
+        ["--project", str(broken), "-v", "tests", "--dag-run", "skips_by_design", "--expect", "*=success"]
+    )
+    text = flat("".join(capfd.readouterr()))
+
+    assert code == 1
+    assert "weekend │ skipped │ success" in text
+    assert "[DAG TEST] starting task_id=choose" in text
 
 
 def test_expected_states_make_the_run_pass(broken: Path) -> None:
@@ -367,3 +406,79 @@ def test_dry_run_prints_the_commands_and_leaves_nothing(
     assert "BREEZE_TESTS_SPEC" in out and "driver.py" in out and "down --remove-orphans --volumes" in out
     assert set(results.iterdir()) == before or set(results.iterdir()) - before == {results / ".gitignore"}
     assert leftovers(project) == []
+
+
+# --------------------------------------------------------------------------------------------
+# DAGs nobody here wrote: Airflow's own example DAGs, from the CI image
+# --------------------------------------------------------------------------------------------
+
+
+def copy_airflow_example_dags(image: str, dags: Path) -> None:
+    """airflow/example_dags of the apache-airflow installed in the image, as a project's dags/."""
+    where = "import airflow, os, sys; sys.stdout.write(os.path.join(os.path.dirname(airflow.__file__), 'example_dags'))"
+    folder = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "python", image, "-c", where],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    archive = subprocess.run(
+        ["docker", "run", "--rm", "--entrypoint", "tar", image, "-C", folder, "--exclude=__pycache__", "-c", "."],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    shutil.rmtree(dags)
+    dags.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(dags)], input=archive, check=True)
+
+
+@pytest.fixture(scope="module")
+def airflow_examples(
+    tmp_path_factory: pytest.TempPathFactory, image_name: str, project: Path
+) -> Iterator[Path]:
+    root = copy_examples(
+        tmp_path_factory.mktemp("tests") / "airflow-examples", f"{image_name}-af", image_name
+    )
+    assert main(["--project", str(root), "build-image", "--python", "3.11"]) == 0
+    copy_airflow_example_dags(f"{image_name}-ci:1.0.0-python3.11", root / "dags")
+    assert (root / "dags" / "example_custom_weight.py").is_file()
+    yield root
+    assert leftovers(root) == []
+
+
+def test_airflow_examples_integrity_serializes_each_dag(
+    airflow_examples: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code = breeze_tests(airflow_examples, "--dag-integrity")
+    text = flat("".join(capfd.readouterr()))
+
+    assert code == 1
+    verdicts = cases(latest(airflow_examples) / "dag-integrity.xml")
+    assert not verdicts["test_dag_file[dags/example_custom_weight.py]"]
+    assert not verdicts["test_dag_file[dags/example_workday_timetable.py]"]
+    assert verdicts["test_dag_file[dags/example_simplest_dag.py]"]
+    assert "DAG example_custom_weight: cannot be serialized" in text and "Unknown priority strategy" in text
+    assert "DAG example_workday_timetable: cannot be serialized" in text
+    assert (
+        "Timetable class 'airflow.example_dags.plugins.workday.AfterWorkdayTimetable' is not registered"
+        in text
+    )
+
+
+def test_an_airflow_example_runs_beside_files_that_cannot_be_serialized(
+    airflow_examples: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code = breeze_tests(airflow_examples, "--dag-run", "example_simplest_dag")
+    text = flat("".join(capfd.readouterr()))
+
+    assert code == 0, text[-3000:]
+    assert "DAG run example_simplest_dag: success" in text
+    assert "dags/example_custom_weight.py was set aside for this run" in text
+    assert "dags/example_workday_timetable.py was set aside for this run" in text
+    assert "Traceback" not in text
+
+
+def test_airflow_example_skip_dag_passes(airflow_examples: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    code = breeze_tests(airflow_examples, "--dag-run", "example_skip_dag")
+    text = flat("".join(capfd.readouterr()))
+
+    assert code == 0, text[-3000:]
+    states = {t["state"] for t in summary(latest(airflow_examples))["dag-run"]["dag_run"]["tasks"]}
+    assert {"success", "skipped"} <= states

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from breeze.config import load_project
 from breeze.errors import ConfigError
+from breeze.resources import data_path
 from breeze.stack.params import (
     StackParams,
     check_version,
@@ -145,8 +148,25 @@ def test_environment_carries_secrets_and_settings_but_compose_env_does_not(proje
     assert compose["BREEZE_API_PORT"] == "28080"
 
 
-def test_root_on_the_host_runs_as_the_airflow_user(project: Path) -> None:
-    assert params(project, uid=0).compose_env()["BREEZE_UID"] == "50000"
+def test_root_on_the_host_runs_as_the_checkouts_owner(project: Path) -> None:
+    """Files written into the project stay the owner's, root included (without capabilities)."""
+    os.chown(project, 1234, 1234)
+    assert params(project, uid=0).compose_env()["BREEZE_UID"] == "1234"
+    os.chown(project, 0, 0)
+    assert params(project, uid=0).compose_env()["BREEZE_UID"] == "0"
+    assert params(project, uid=1000).compose_env()["BREEZE_UID"] == "1000"
+
+
+def test_every_airflow_container_runs_without_capabilities() -> None:
+    """UID 0 (a root-owned checkout) must not be root's powers: no capability, none to gain."""
+    checked = set()
+    for name in ("airflow.yaml", "executor-celery.yaml"):
+        for service, spec in yaml.safe_load(data_path("compose", name).read_text())["services"].items():
+            if "BREEZE_UID" in str(spec.get("user", "")):
+                assert spec["cap_drop"] == ["ALL"], service
+                assert "no-new-privileges:true" in spec["security_opt"], service
+                checked.add(service)
+    assert {"airflow", "airflow-init", "scheduler", "worker", "flower"} <= checked
 
 
 def test_mounts_cover_the_project_folders_that_exist(project: Path) -> None:

@@ -75,7 +75,7 @@ def test_summary_table_and_dag_run_table() -> None:
     console = Console(file=out, width=120, color_system=None)
 
     console.print(results.summary_table(summary))
-    console.print(results.dag_run_table(summary[1]))
+    console.print(results.dag_run_table(summary[1]["dag_run"]))
     text = out.getvalue()
 
     assert "unit" in text and "passed" in text and "unit.xml" in text
@@ -87,3 +87,39 @@ def test_a_missing_or_broken_summary_reads_as_empty(tmp_path: Path) -> None:
     assert results.read_summary(tmp_path) == []
     (tmp_path / "summary.json").write_text("{not json")
     assert results.read_summary(tmp_path) == []
+
+
+def test_a_dag_run_names_each_file_it_set_aside_in_one_line() -> None:
+    data = {
+        "dag_id": "example_simplest_dag",
+        "error": None,
+        "tasks": [],
+        "set_aside": [
+            {
+                "file": "dags/example_custom_weight.py",
+                "dag_id": "example_custom_weight",
+                "reason": "Unknown priority strategy x.DecreasingPriorityStrategy",
+            }
+        ],
+        "import_errors": ["dags/raises_at_import.py"],
+    }
+
+    notes = results.dag_run_notes(data)  # type: ignore[arg-type]
+
+    assert notes == [
+        "dags/example_custom_weight.py was set aside for this run: its DAG example_custom_weight cannot be "
+        "serialized (Unknown priority strategy x.DecreasingPriorityStrategy); `breeze tests --dag-integrity` "
+        "shows it.",
+        "1 other file(s) in dags/ do not import (not this run's concern): dags/raises_at_import.py; "
+        "`breeze tests --dag-integrity` shows why.",
+    ]
+
+
+def test_only_failed_tasks_show_their_log() -> None:
+    ok = {"task": "extract", "state": "success", "expected": "not failed", "ok": True, "error": None}
+    failed = {**ok, "task": "transform", "state": "failed", "ok": False, "log": ["[error    ] boom"]}
+    data = {"dag_id": "etl", "error": None, "tasks": [{**ok, "log": ["fine"]}, failed]}
+
+    assert results.failed_task_logs(data) == [  # type: ignore[arg-type]
+        ("transform (failed, expected not failed): its log", ["[error    ] boom"])
+    ]
