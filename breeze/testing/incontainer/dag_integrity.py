@@ -10,20 +10,26 @@ breeze-settings.yaml): nothing is patched."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import contextlib
-
-import serialize
-from contract import load_spec
-from policies import dag_code_traceback, missing_setting_hint, violations
+if TYPE_CHECKING:  # the type checker sees the package; the CI image has only this folder
+    from breeze.testing.incontainer import serialize
+    from breeze.testing.incontainer.contract import load_spec
+    from breeze.testing.incontainer.policies import dag_code_traceback, missing_setting_hint, violations
+else:
+    import serialize
+    from contract import load_spec
+    from policies import dag_code_traceback, missing_setting_hint, violations
 
 SPEC = load_spec(Path(os.environ.get("BREEZE_TESTS_SPEC", "/opt/breeze/spec.json")))
 POLICIES = SPEC["policies"]
@@ -34,7 +40,7 @@ AIRFLOW_HOME = os.environ.get("AIRFLOW_HOME", "/opt/airflow")
 PROJECT_PATHS = (str(DAGS_FOLDER), AIRFLOW_HOME, "/opt/breeze/project")
 
 
-def _dagbag_class() -> type:
+def _dagbag_class() -> Any:
     try:  # Airflow 3.1+
         from airflow.dag_processing.dagbag import DagBag
     except ImportError:  # Airflow 2 and 3.0
@@ -81,11 +87,9 @@ def test_dag_file(path: Path | None) -> None:
     if path is None:
         pytest.fail(f"No DAG files found in dags/ ({DAGS_FOLDER}).", pytrace=False)
     name = _relative(path)
-    kwargs = {"dag_folder": str(path)}
-    import inspect
-
+    kwargs: dict[str, Any] = {"dag_folder": str(path)}
     dagbag_class = _dagbag_class()
-    if "include_examples" in inspect.signature(dagbag_class.__init__).parameters:
+    if "include_examples" in inspect.signature(dagbag_class).parameters:
         kwargs["include_examples"] = False
     started = time.monotonic()
     bag = dagbag_class(**kwargs)

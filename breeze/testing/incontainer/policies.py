@@ -4,6 +4,7 @@ rules are unit-tested on the host without Airflow."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -24,7 +25,7 @@ def schedule_of(dag: Any) -> str:
     return str(summary) if summary is not None else "unknown"
 
 
-def violations(dag: Any, policies: dict[str, Any]) -> list[str]:
+def violations(dag: Any, policies: Mapping[str, Any]) -> list[str]:
     """One line per broken rule, naming the DAG (and the tasks), the value, and the setting."""
     problems: list[str] = []
     dag_id = dag.dag_id
