@@ -8,7 +8,7 @@ from breeze.adopt import astro, compose, dockerfile, envvars, pyconfig
 from breeze.adopt.model import Collector, Reading
 from breeze.adopt.requirements import read_packages, read_requirements
 from breeze.images.extension import is_extension
-from breeze.stack.settings import DOTENV_FILE, read_dotenv
+from breeze.stack.dotenv import DOTENV_FILE, read_dotenv
 
 
 def read_all(root: Path) -> list[Reading]:
