@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,11 +122,7 @@ def build_image(
     check_airflow_release(config, ca)
     staged = stage_context(spec, constraints_text(config, python, ca))
     labels = oci_labels(spec, git_info(config.root), fingerprint_label(staged))
-    ctx.console.print(
-        f"[bold]Building the {spec.title}[/] (Airflow {config.airflow_version}, Python {python}, "
-        f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''}"
-        f"{', platform ' + platform if platform else ''})"
-    )
+    _announce(ctx, spec, platform)
     started = time.monotonic()
     dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
     if notice:
@@ -145,25 +142,34 @@ def build_image(
             cache=not no_cache,
             platform=platform,
         )
-        try:
-            lines = progress.follow(
-                stream,
-                console=ctx.console,
-                title=spec.title,
-                log_path=_log(ctx, log_path),
-                verbose=ctx.verbose,
-            )
-        except BuildStreamError:
-            lines = log_path.read_text().splitlines()
-            if not ctx.verbose:
-                ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
-            raise failures.explain(spec, lines, str(log_path)) from None
+        _follow(ctx, spec, stream, log_path)
         if dockerfile is not None:
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path, platform)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
     image_id = "" if ctx.dry_run else ctx.engine.image_id(spec.ref)
     return Built(spec, seconds, size, image_id)
+
+
+def _announce(ctx: AppContext, spec: ImageSpec, platform: str | None) -> None:
+    offline = " (offline stand-in)" if spec.base.source == "offline" else ""
+    ctx.console.print(
+        f"[bold]Building the {spec.title}[/] (Airflow {spec.config.airflow_version}, Python {spec.python}, "
+        f"base {spec.base.ref}{offline}{', platform ' + platform if platform else ''})"
+    )
+
+
+def _follow(ctx: AppContext, spec: ImageSpec, stream: Iterable[str], log_path: Path) -> None:
+    """Show the build's progress; a failed build becomes one message naming the cause and the fix."""
+    try:
+        progress.follow(
+            stream, console=ctx.console, title=spec.title, log_path=_log(ctx, log_path), verbose=ctx.verbose
+        )
+    except BuildStreamError:
+        lines = log_path.read_text().splitlines()
+        if not ctx.verbose:
+            ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+        raise failures.explain(spec, lines, str(log_path)) from None
 
 
 def _build_extension(
