@@ -145,5 +145,5 @@ class Tee(io.TextIOBase):
         return self.stream.fileno()
 
     @property
-    def encoding(self) -> str:  # type: ignore[override]
+    def encoding(self) -> str:  # type: ignore[override]  # typeshed: a plain attribute; ours follows the live stream
         return getattr(self.stream, "encoding", "utf-8") or "utf-8"

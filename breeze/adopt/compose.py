@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -74,7 +75,7 @@ def runs_airflow(root: Path, path: Path) -> bool:
 def read(root: Path, path: Path, dotenv: dict[str, str]) -> Reading:
     label = path.relative_to(root).as_posix()
     data = load(root, path)
-    services: dict[str, dict[str, object]] = data["services"]  # type: ignore[assignment]
+    services = cast(dict[str, dict[str, object]], data["services"])  # load() checked the shape
     out = Collector()
     seen: set[str] = set()
     for name, service in services.items():

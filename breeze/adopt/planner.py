@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 from breeze.adopt.model import Fact, Gap, Reading
 from breeze.adopt.policies import Suggested
@@ -39,6 +40,13 @@ def items(chosen: Chosen | None) -> tuple[str, ...]:
     if chosen is None or not isinstance(chosen.value, tuple | list):
         return ()
     return tuple(str(item) for item in chosen.value)
+
+
+# Row shapes of the tuple-valued Fact fields (documented beside Field in breeze/adopt/model.py).
+_Pool = tuple[str, int, str]
+_Setting = tuple[str, str, str]
+_Entry = tuple[str, object]
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def merge(
     for name in LISTS:
         found = [f for f in facts if f.field == name]
         if found:
-            items = tuple(dict.fromkeys(i for f in found for i in f.value))  # type: ignore[attr-defined]
+            items = tuple(dict.fromkeys(i for f in found for i in cast(Iterable[object], f.value)))
             values[name] = Chosen(items, tuple(dict.fromkeys(f.source for f in found)))
     _versions(values, gaps)
     _extras(values)
@@ -90,10 +98,10 @@ def merge(
         signs=tuple(signs),
         values=values,
         variables=_table(facts, "variables"),
-        connections=_table(facts, "connections"),  # type: ignore[arg-type]
-        pools={n: (s, t, f.source) for f in facts if f.field == "pools" for n, s, t in f.value},  # type: ignore[attr-defined]
-        config={(s, k): (v, f.source) for f in facts if f.field == "config" for s, k, v in f.value},  # type: ignore[attr-defined]
-        image_env=_table(facts, "image_env"),  # type: ignore[arg-type]
+        connections=cast(dict[str, tuple[dict[str, object], str]], _table(facts, "connections")),
+        pools={n: (s, t, source) for (n, s, t), source in _rows(facts, "pools", _pools)},
+        config={(s, k): (v, source) for (s, k, v), source in _rows(facts, "config", _settings)},
+        image_env=cast(dict[str, tuple[str, str]], _table(facts, "image_env")),
         stays=tuple(f for f in facts if f.field == "config" and not f.value),
         gaps=tuple(g for g in gaps if not (g.blocking and "airflow_version" in values)),
         secrets=tuple(dict.fromkeys(s for reading in readings for s in reading.secrets)),
@@ -179,10 +187,27 @@ def _folders(root: Path, values: dict[str, Chosen]) -> None:
     values["folders"] = Chosen(tuple(folders or ["dags"]), tuple(dict.fromkeys(sources)))
 
 
+def _rows(facts: list[Fact], name: str, rows: Callable[[Fact], Iterable[_Row]]) -> Iterator[tuple[_Row, str]]:
+    """Each row of the facts of one tuple-valued field, with its source."""
+    for fact in facts:
+        if fact.field == name:
+            for row in rows(fact):
+                yield row, fact.source
+
+
+# The shapes model.py documents for these fields (casts: not checked at run time, as before).
+def _pools(fact: Fact) -> Iterable[_Pool]:
+    return cast(Iterable[_Pool], fact.value)
+
+
+def _settings(fact: Fact) -> Iterable[_Setting]:
+    return cast(Iterable[_Setting], fact.value)
+
+
 def _table(facts: list[Fact], name: str) -> dict[str, tuple[object, str]]:
     table: dict[str, tuple[object, str]] = {}
     for fact in facts:
         if fact.field == name:
-            for key, value in fact.value:  # type: ignore[attr-defined]
+            for key, value in cast(Iterable[_Entry], fact.value):
                 table.setdefault(key, (value, fact.source))
     return table

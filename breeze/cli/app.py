@@ -64,21 +64,21 @@ def root(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
-    from breeze.context import AppContext
+    from breeze.context import Answer, AppContext
     from breeze.errors import ConfigError
 
+    chosen: Answer | None = None
     if answer is not None:
         normalized = answer.strip().lower()
         if normalized in ("y", "yes"):
-            normalized = "yes"
+            chosen = "yes"
         elif normalized in ("n", "no"):
-            normalized = "no"
+            chosen = "no"
         else:
             raise ConfigError(
                 f"--answer {answer!r} is not an answer.", fix="Use --answer yes or --answer no."
             )
-        answer = normalized
-    ctx.obj = AppContext(verbose=verbose, dry_run=dry_run, answer=answer, project_dir=project)  # type: ignore[arg-type]
+    ctx.obj = AppContext(verbose=verbose, dry_run=dry_run, answer=chosen, project_dir=project)
 
 
 def _register() -> None:
@@ -213,11 +213,11 @@ def _did_you_mean(exc: Exception) -> None:
     option = getattr(exc, "option_name", None)
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message.startswith("Value error, "):
-        exc.message = message.removeprefix("Value error, ")  # type: ignore[attr-defined]
+        exc.message = message.removeprefix("Value error, ")  # type: ignore[attr-defined]  # a click error, seen as Exception
     if option and possibilities:
         choices = " or ".join(sorted(possibilities))
-        exc.message = f"No such option: {option}. Did you mean {choices}?"  # type: ignore[attr-defined]
-        exc.possibilities = None  # type: ignore[attr-defined]
+        exc.message = f"No such option: {option}. Did you mean {choices}?"  # type: ignore[attr-defined]  # click NoSuchOption
+        exc.possibilities = None  # type: ignore[attr-defined]  # click NoSuchOption
 
 
 def _complete(args: list[str]) -> int:
@@ -236,13 +236,13 @@ def _complete(args: list[str]) -> int:
 
     completion_init()
     saved = TyperOption.process_value, TyperArgument.process_value
-    TyperOption.process_value = TyperArgument.process_value = _as_typed  # type: ignore[method-assign,assignment]
+    TyperOption.process_value = TyperArgument.process_value = _as_typed  # type: ignore[method-assign,assignment]  # click internal patched on purpose
     try:
         app(args=args, prog_name="breeze", standalone_mode=False)
     except SystemExit as exit_:  # click ends every completion request with sys.exit
         return exit_.code if isinstance(exit_.code, int) else 0
     finally:
-        TyperOption.process_value, TyperArgument.process_value = saved  # type: ignore[method-assign]
+        TyperOption.process_value, TyperArgument.process_value = saved  # type: ignore[method-assign]  # restores the patched click internal
     return 0
 
 

@@ -2,10 +2,14 @@
 thin commands over breeze.k8s."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from breeze.cli.choices import K8sExecutor, complete_pythons
+
+if TYPE_CHECKING:
+    from breeze.k8s.session import K8sRequest
 
 app = typer.Typer(
     help="Kubernetes tests: a kind cluster, the official Airflow Helm chart and the e2e suite.",
@@ -36,10 +40,10 @@ API_PORT = typer.Option(None, "--api-port", help="Host port (127.0.0.1) for Airf
 RECREATE = typer.Option(False, "--recreate", help="Delete the cluster first when it exists.")
 
 
-def _request(**values: object):  # type: ignore[no-untyped-def]
+def _request(**values: object) -> "K8sRequest":
     from breeze.k8s.session import K8sRequest
 
-    return K8sRequest(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()})  # type: ignore[arg-type]
+    return K8sRequest(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()})  # type: ignore[arg-type]  # each option typed at its command
 
 
 @app.command("setup")

@@ -19,7 +19,7 @@ from cyclonedx.model.license import License
 from cyclonedx.output.json import JsonV1Dot6
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from license_expression import get_spdx_licensing  # type: ignore[import-untyped]
+from license_expression import get_spdx_licensing  # type: ignore[import-untyped]  # ships no type hints
 from packageurl import PackageURL
 from spdx_tools.spdx.model.actor import Actor, ActorType
 from spdx_tools.spdx.model.document import CreationInfo, Document

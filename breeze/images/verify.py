@@ -159,6 +159,9 @@ def _target(config: ProjectConfig, kind: Kind, ref: str) -> Target:
     return Target(ref, kind, config.airflow_version, config.airflow_home, str(config.airflow_uid), mounts)
 
 
+_KINDS: dict[str, Kind] = {"ci": "ci", "prod": "prod"}
+
+
 def _target_from_labels(engine: Engine, ref: str, kind: Kind) -> Target:
     if not engine.image_exists(ref):
         raise ConfigError(f"Image {ref} does not exist.", fix="Build it with `breeze build-image`.")
@@ -168,7 +171,7 @@ def _target_from_labels(engine: Engine, ref: str, kind: Kind) -> Target:
     env = _image_env(engine, ref)
     return Target(
         ref,
-        labels.get(f"{LABEL_PREFIX}.kind", kind),  # type: ignore[arg-type]
+        _KINDS.get(labels.get(f"{LABEL_PREFIX}.kind", kind), kind),
         labels.get("io.airflow.version", ""),
         env.get("AIRFLOW_HOME", "/opt/airflow"),
         env.get("AIRFLOW_UID", "50000"),
@@ -197,8 +200,17 @@ def run_checks(engine: Engine, target: Target, request: VerifyRequest) -> list[C
         return list(pool.map(lambda check: check(engine, target, request), checks))
 
 
-def _run(engine: Engine, target: Target, command: list[str], **kwargs: object) -> RunResult:
-    return engine.run(target.ref, command, volumes=list(target.mounts), **kwargs)  # type: ignore[arg-type]
+def _run(
+    engine: Engine,
+    target: Target,
+    command: list[str],
+    *,
+    user: str | None = None,
+    envs: dict[str, str] | None = None,
+    networks: list[str] | None = None,
+) -> RunResult:
+    volumes = list(target.mounts)
+    return engine.run(target.ref, command, user=user, envs=envs, networks=networks, volumes=volumes)
 
 
 def _tail(result: RunResult, lines: int = 3) -> str:

@@ -19,8 +19,8 @@ from breeze.stack import defaults
 
 Backend = Literal["sqlite", "postgres", "mysql"]
 Executor = Literal["LocalExecutor", "CeleryExecutor"]
-BACKENDS: tuple[str, ...] = ("sqlite", "postgres", "mysql")
-EXECUTORS: dict[str, str] = {
+BACKENDS: tuple[Backend, ...] = ("sqlite", "postgres", "mysql")
+EXECUTORS: dict[str, Executor] = {
     "local": "LocalExecutor",
     "localexecutor": "LocalExecutor",
     "celery": "CeleryExecutor",
@@ -46,9 +46,10 @@ MIN_AIRFLOW2 = (2, 9)
 
 
 def parse_backend(value: str) -> Backend:
-    if value not in BACKENDS:
-        raise ConfigError(f"--backend {value!r} is not a backend.", fix=f"Use one of {', '.join(BACKENDS)}.")
-    return value  # type: ignore[return-value]
+    for backend in BACKENDS:
+        if value == backend:
+            return backend
+    raise ConfigError(f"--backend {value!r} is not a backend.", fix=f"Use one of {', '.join(BACKENDS)}.")
 
 
 def parse_executor(value: str) -> Executor:
@@ -58,7 +59,7 @@ def parse_executor(value: str) -> Executor:
             f"--executor {value!r} is not an executor.",
             fix="Use LocalExecutor (local) or CeleryExecutor (celery).",
         )
-    return executor  # type: ignore[return-value]
+    return executor
 
 
 def check_version(option: str, value: str, allowed: tuple[str, ...]) -> str:
