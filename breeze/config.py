@@ -210,14 +210,18 @@ KEYS: tuple[Key, ...] = (
 _BY_SECTION: dict[str, dict[str, Key]] = {}
 for _key in KEYS:
     _BY_SECTION.setdefault(_key.section, {})[_key.name] = _key
+# Sections another module reads and checks from the raw table (breeze/testing/e2e/settings.py).
+SECTIONS_READ_ELSEWHERE: tuple[str, ...] = ("e2e",)
 
 
 def _check_unknown(data: dict[str, Any], source: Path) -> None:
     for section, values in data.items():
+        if section in SECTIONS_READ_ELSEWHERE:
+            continue
         if section not in _BY_SECTION:
             raise ConfigError(
                 f"{source}: unknown section [{section}].",
-                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in _BY_SECTION)}.",
+                fix=f"Allowed sections: {', '.join(f'[{s}]' for s in (*_BY_SECTION, *SECTIONS_READ_ELSEWHERE))}.",
             )
         if not isinstance(values, dict):
             raise ConfigError(

@@ -85,6 +85,12 @@ def start_airflow(
         False, "--detach", "-d", help="Return once healthy; leave the stack running."
     ),
     wait: int = typer.Option(300, "--wait", min=10, help="Seconds to wait for a healthy Airflow."),
+    production: bool = typer.Option(
+        False,
+        "--production",
+        "--prod",
+        help="Run the production image (DAGs baked in, nothing mounted) the way the Helm chart does.",
+    ),
 ) -> int:
     """Run Airflow (API server, scheduler, dag-processor, triggerer, Celery worker) with the project mounted."""
     from breeze.stack.stack import start_airflow as run_start
@@ -100,6 +106,7 @@ def start_airflow(
         flower_port=flower_port,
         detach=detach,
         wait_seconds=wait,
+        production=production,
     )
     return run_start(ctx.obj, request)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from breeze.cli.dev import BACKEND, MYSQL_VERSION, POSTGRES_VERSION, PYTHON, passthrough_args, stack_request
+from breeze.cli.dev import (
+    BACKEND,
+    EXECUTOR,
+    MYSQL_VERSION,
+    POSTGRES_VERSION,
+    PYTHON,
+    passthrough_args,
+    stack_request,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -15,7 +23,7 @@ def register(app: typer.Typer) -> None:
 def tests(
     ctx: typer.Context,
     test_type: list[str] = typer.Option(
-        [], "--type", "-t", help="unit, dag-integrity, dag-run, lint or all (repeat or comma-separate)."
+        [], "--type", "-t", help="unit, dag-integrity, dag-run, lint, e2e or all (repeat or comma-separate)."
     ),
     dag_integrity: bool = typer.Option(False, "--dag-integrity", help="Shortcut for --type dag-integrity."),
     dag_run: str | None = typer.Option(
@@ -29,9 +37,13 @@ def tests(
         help="A task's expected final state (default success; TASK may be a glob).",
     ),
     backend: str = BACKEND,
+    executor: str = EXECUTOR,
     python: str | None = PYTHON,
     postgres_version: str = POSTGRES_VERSION,
     mysql_version: str = MYSQL_VERSION,
+    production: bool = typer.Option(
+        False, "--production", "--prod", help="e2e: run the production image the way the Helm chart does."
+    ),
 ) -> int:
     """Run the project's tests, DAG integrity checks, a real DAG run or lint in the CI image (`-- ARGS` go to pytest)."""
     from breeze.testing.params import TestsRequest
@@ -39,7 +51,12 @@ def tests(
 
     request = TestsRequest(
         stack=stack_request(
-            backend=backend, python=python, postgres_version=postgres_version, mysql_version=mysql_version
+            backend=backend,
+            executor=executor,
+            python=python,
+            postgres_version=postgres_version,
+            mysql_version=mysql_version,
+            production=production,
         ),
         types=tuple(test_type),
         dag_integrity=dag_integrity,

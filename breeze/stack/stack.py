@@ -35,6 +35,7 @@ from breeze.stack.params import (
     parse_backend,
     parse_executor,
 )
+from breeze.stack.production import MIGRATION_JOB, check_production
 
 if TYPE_CHECKING:
     from python_on_whales import DockerClient
@@ -58,6 +59,7 @@ class StackRequest:
     flower_port: int | None = None
     detach: bool = False
     wait_seconds: int = DEFAULT_WAIT
+    production: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def prepare(
 
     backend, executor, postgres_version, mysql_version = check_request(request)
     config = load_project(ctx.project_dir)
+    if request.production:
+        backend = check_production(config, backend, flower=request.flower)
     if not (config.root / "dags").is_dir():
         raise ConfigError(
             f"The project {config.root} has no dags/ folder.",
@@ -119,13 +123,14 @@ def prepare(
                     f"({option} chooses one)."
                 )
 
-    ci_image = ensure_image(ctx, config, "ci", python)
+    image = ensure_image(ctx, config, "prod" if request.production else "ci", python)
     secrets = load_or_create(config.root)
     name = compose_project_name(config, run_id)
     directory = stack_dir(name)
     params = StackParams(
         config=config,
-        ci_image=ci_image,
+        ci_image="" if request.production else image,
+        prod_image=image if request.production else "",
         backend=backend,
         executor=executor,
         postgres_image=registry.service_image("postgres", postgres_version) or f"postgres:{postgres_version}",
@@ -209,6 +214,7 @@ def _write_files(params: StackParams, admin_password: str, pools_json: str | Non
         "api_port": params.api_port,
         "components": params.components(),
         "profiles": params.profiles(components=True),
+        "production": params.production,
     }
     _private(directory / "state.json", json.dumps(state, indent=2), 0o600)
 
@@ -259,7 +265,7 @@ def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     )
     started = time.monotonic()
     try:
-        _compose_up(client)
+        compose_up(client)
         if ctx.dry_run:
             return 0
         wait_healthy(ctx, client, params, request.wait_seconds)
@@ -294,7 +300,7 @@ _PULL_FAILED = (
 )
 
 
-def _compose_up(client: DockerClient) -> None:
+def compose_up(client: DockerClient) -> None:
     from python_on_whales.exceptions import DockerException
 
     try:
@@ -329,7 +335,10 @@ def _report_started(ctx: AppContext, params: StackParams, url: str, seconds: flo
     ctx.console.print(f"[bold green]Airflow is up[/] in {seconds:.0f} s: [bold]{url}[/]")
     ctx.console.print(f"Login: [bold]{ADMIN_USER}[/] / [bold]{password}[/]")
     ctx.console.print(
-        "DAG edits in dags/ show up within seconds. `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
+        f"The production image {params.prod_image}: its DAGs are baked in (`breeze build-image --production` "
+        "after an edit). `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
+        if params.production
+        else "DAG edits in dags/ show up within seconds. `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
     )
 
 
@@ -386,7 +395,8 @@ def _exited_services(ctx: AppContext, client: DockerClient, params: StackParams)
     from breeze.engine import ENGINE_FIX
     from breeze.errors import EngineError
 
-    wanted = set(params.components()) | {"airflow-init"}
+    jobs = {"airflow-init", MIGRATION_JOB}
+    wanted = set(params.components()) | jobs
     dead = []
     try:
         containers = client.compose.ps(all=True)
@@ -401,7 +411,7 @@ def _exited_services(ctx: AppContext, client: DockerClient, params: StackParams)
         if service not in wanted:
             continue
         state = container.state
-        if service == "airflow-init":
+        if service in jobs:
             if state.status == "exited" and state.exit_code != 0:
                 dead.append(service)
         elif state.status in ("exited", "dead") or state.restarting or (container.restart_count or 0) > 0:
@@ -534,7 +544,7 @@ def logs(ctx: AppContext, component: str | None, follow: bool) -> int:
         raise StackError("No stack has been started for this project.", fix="Run `breeze start-airflow`.")
     _, state, client = found
     services = [component] if component else []
-    known = [*state["components"], "airflow-init", "postgres", "mysql", "redis"]
+    known = [*state["components"], "airflow-init", MIGRATION_JOB, "postgres", "mysql", "redis"]
     if component and component not in known:
         raise ConfigError(f"Unknown component {component!r}.", fix=f"Use one of {', '.join(known)}.")
     try:
