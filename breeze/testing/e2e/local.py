@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from breeze.config import ProjectConfig, select_python
 from breeze.context import AppContext
 from breeze.stack.health import is_healthy
@@ -145,7 +147,7 @@ def _finish(ctx: AppContext, config: ProjectConfig, run_dir: Path, outcome: E2EO
         ctx.console.print(results.dag_run_table({"dag_run": run.as_json()}))
     ctx.console.print(results.summary_table([outcome.summary]))
     if outcome.exit_code and outcome.summary.get("message"):
-        ctx.console.print(f"[red]e2e:[/] {outcome.summary['message']}")
+        ctx.console.print(f"[red]e2e:[/] {escape(str(outcome.summary['message']))}")
     code = outcome.exit_code
     verdict = "[bold green]passed[/]" if code == 0 else f"[bold red]failed[/] (exit code {code})"
     seconds = float(outcome.summary.get("seconds", 0))

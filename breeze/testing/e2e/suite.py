@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from breeze.stack.health import is_healthy
 from breeze.testing.e2e.client import AirflowClient, ApiError, wait_until
@@ -28,6 +29,8 @@ FINISHED = ("success", "failed")
 HEALTH_TIMEOUT = 180
 PARSE_TIMEOUT = 180
 E2E_TAG = "e2e"
+POLL = 1.0  # seconds between two looks at the runs
+MISSING_PATIENCE = 10.0  # seconds a DAG named in [e2e] dags may still be parsing
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def run_e2e(
         code = suite.run(tuple(dags), dict(conf), expectations, timeout, settle)
     except ApiError as exc:
         suite.message = f"{exc.message}" + (f" {exc.fix}" if exc.fix else "")
-        console.print(f"[red]e2e:[/] {suite.message}")
+        console.print(f"[red]e2e:[/] {escape(suite.message)}")
         code = 1
     entry = write_results(
         results_dir,
@@ -98,9 +101,8 @@ class _Suite:
         listing = self._wait_parsed(dags, settle)
         self._check_import_errors()
         selected, code = self._select(listing, dags)
-        for dag_id in selected:
-            result = self._run_dag(dag_id, conf, expectations.get(dag_id, {}), timeout)
-            self.dag_runs.append(result)
+        self.dag_runs = self._run_dags(selected, conf, expectations, timeout)
+        for result in self.dag_runs:
             if not result.ok:
                 self._show_logs(result)
         failed = [run.dag_id for run in self.dag_runs if not run.ok]
@@ -131,7 +133,7 @@ class _Suite:
         last: tuple[frozenset[str], int] | None = None
         since = time.monotonic()
         # A named DAG that is missing may still be parsing: wait longer before calling it unknown.
-        patience = max(settle, 10.0) if wanted else settle
+        patience = max(settle, MISSING_PATIENCE) if wanted else settle
         while True:
             listing = self.client.dags()
             ids = {dag["dag_id"] for dag in listing}
@@ -152,7 +154,7 @@ class _Suite:
         for error in self.import_errors:
             trace = str(error.get("stack_trace") or "").strip()
             last = trace.splitlines()[-1] if trace else "(no message)"
-            self.console.print(f"[red]Import error[/] in {error.get('filename')}: {last}")
+            self.console.print(f"[red]Import error[/] in {error.get('filename')}: {escape(last)}")
         if not self.import_errors:
             self.console.print("e2e: no DAG import errors")
 
@@ -168,7 +170,7 @@ class _Suite:
                 if self.import_errors:
                     text += " A file that failed to import may define it."
                 self.problems.append((f"dag {dag_id}", text))
-                self.console.print(f"[red]e2e:[/] {text}")
+                self.console.print(f"[red]e2e:[/] {escape(text)}")
             if unknown:
                 self.message = f"unknown DAG(s) in [e2e] dags: {', '.join(unknown)}"
             return [dag_id for dag_id in wanted if dag_id in known], 2 if unknown else 0
@@ -178,23 +180,44 @@ class _Suite:
                 f" (DAGs: {', '.join(known)})." if known else " (Airflow lists no DAG)."
             )
             self.problems.append(("select DAGs", text + " List them in [e2e] dags or tag them e2e."))
-            self.console.print(f"[red]e2e:[/] {text}")
+            self.console.print(f"[red]e2e:[/] {escape(text)}")
             self.message = "no DAG to run"
             return [], 2
         self.console.print(f"e2e: running {', '.join(selected)} (unscheduled or tagged e2e)")
         return selected, 0
 
-    def _run_dag(
-        self, dag_id: str, conf: dict[str, Any], expect: Mapping[str, str], timeout: int
+    def _run_dags(
+        self,
+        selected: list[str],
+        conf: dict[str, Any],
+        expectations: Mapping[str, Mapping[str, str]],
+        timeout: int,
+    ) -> list[DagRunResult]:
+        """Unpause and trigger every DAG, then wait for all of them: they run side by side, as
+        the executor allows, and each has its own bound of ``timeout`` seconds."""
+        started: dict[str, tuple[str, float]] = {}
+        for dag_id in selected:
+            self.client.unpause(dag_id)
+            started[dag_id] = (self.client.trigger(dag_id, conf), time.monotonic())
+        waiting = dict(started)
+        finished: dict[str, tuple[str, float]] = {}
+        while waiting:
+            for dag_id, (run_id, since) in list(waiting.items()):
+                state = str(self.client.dag_run(dag_id, run_id).get("state"))
+                elapsed = time.monotonic() - since
+                if state in FINISHED or elapsed > timeout:
+                    finished[dag_id] = (state if state in FINISHED else "timed out", elapsed)
+                    del waiting[dag_id]
+            if waiting:
+                time.sleep(POLL)
+        return [
+            self._result(dag_id, started[dag_id][0], *finished[dag_id], expectations.get(dag_id, {}), timeout)
+            for dag_id in selected
+        ]
+
+    def _result(
+        self, dag_id: str, run_id: str, state: str, seconds: float, expect: Mapping[str, str], timeout: int
     ) -> DagRunResult:
-        self.client.unpause(dag_id)
-        started = time.monotonic()
-        run_id = self.client.trigger(dag_id, conf)
-        run = wait_until(
-            lambda: (r := self.client.dag_run(dag_id, run_id)).get("state") in FINISHED and r, timeout
-        )
-        seconds = time.monotonic() - started
-        state = str(run["state"]) if run else "timed out"
         tasks = [
             TaskResult.of(ti, expected_state(str(ti["task_id"]), expect))
             for ti in sorted(
@@ -203,12 +226,12 @@ class _Suite:
             )
         ]
         result = DagRunResult(dag_id, run_id, state, seconds, tasks, expect_failure=_expects_failure(expect))
-        if run is None:
+        if state == "timed out":
             result.error = f"did not finish within {timeout} s ([e2e] timeout)"
         colour = "green" if result.ok else "red"
         self.console.print(
             f"  {dag_id}: [{colour}]{state}[/] in {seconds:.1f} s"
-            + ("" if result.ok else f" ({result.why()})")
+            + ("" if result.ok else f" ({escape(result.why())})")
         )
         return result
 
