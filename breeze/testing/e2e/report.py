@@ -60,6 +60,7 @@ class DagRunResult:
     tasks: list[TaskResult] = field(default_factory=list)
     expect_failure: bool = False
     error: str | None = None
+    airflow_seconds: float | None = None  # the run's own start_date -> end_date
 
     @property
     def state_ok(self) -> bool:
@@ -84,6 +85,7 @@ class DagRunResult:
             "state": self.state,
             "ok": self.ok,
             "seconds": round(self.seconds, 2),
+            "airflow_seconds": None if self.airflow_seconds is None else round(self.airflow_seconds, 2),
             "error": self.error,
             "tasks": [task.as_json() for task in self.tasks],
         }

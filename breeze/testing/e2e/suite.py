@@ -14,6 +14,7 @@ import difflib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,7 @@ class _Suite:
         self.dag_runs: list[DagRunResult] = []
         self.problems: list[tuple[str, str]] = []  # (case name, failure) outside any DAG run
         self.message = ""
+        self.airflow_seconds: dict[str, float | None] = {}
 
     def run(
         self,
@@ -203,10 +205,12 @@ class _Suite:
         finished: dict[str, tuple[str, float]] = {}
         while waiting:
             for dag_id, (run_id, since) in list(waiting.items()):
-                state = str(self.client.dag_run(dag_id, run_id).get("state"))
+                run = self.client.dag_run(dag_id, run_id)
+                state = str(run.get("state"))
                 elapsed = time.monotonic() - since
                 if state in FINISHED or elapsed > timeout:
                     finished[dag_id] = (state if state in FINISHED else "timed out", elapsed)
+                    self.airflow_seconds[dag_id] = _span(run)
                     del waiting[dag_id]
             if waiting:
                 time.sleep(POLL)
@@ -226,6 +230,7 @@ class _Suite:
             )
         ]
         result = DagRunResult(dag_id, run_id, state, seconds, tasks, expect_failure=_expects_failure(expect))
+        result.airflow_seconds = self.airflow_seconds.get(dag_id)
         if state == "timed out":
             result.error = f"did not finish within {timeout} s ([e2e] timeout)"
         colour = "green" if result.ok else "red"
@@ -252,6 +257,16 @@ class _Suite:
             tail = "\n".join(text.splitlines()[-30:])
             self.console.print(f"[bold]{result.dag_id}.{task.name}[/] ({task.state}), end of its log:")
             self.console.print(tail, markup=False, highlight=False)
+
+
+def _span(run: Mapping[str, Any]) -> float | None:
+    """The run's own duration as Airflow recorded it (start_date to end_date)."""
+    try:
+        start = datetime.fromisoformat(str(run["start_date"]).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(run["end_date"]).replace("Z", "+00:00"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (end - start).total_seconds()
 
 
 def _chosen(dag: Mapping[str, Any]) -> bool:
