@@ -206,6 +206,10 @@ def _write_files(params: StackParams, admin_password: str, pools_json: str | Non
     _private(directory / "pools.json", pools_json or "", 0o644)
     _private(directory / "mounts.yaml", params.mounts_yaml(), 0o644)
     _private(params.secrets_dir / "passwords.json", json.dumps({ADMIN_USER: admin_password}), 0o660)
+    if params.production:
+        # The production image runs as its own UID, not the host user's: its copy of the users file
+        # must be open to it; the stack folder (0700) keeps other host users out.
+        _private(directory / "passwords.json", json.dumps({ADMIN_USER: admin_password}), 0o666)
     state = {
         "files": [str(f) for f in params.compose_files()],
         "env_file": str(directory / "compose.env"),
