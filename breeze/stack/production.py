@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from breeze.config import ProjectConfig
 from breeze.errors import ConfigError
-from breeze.stack.params import is_airflow2
+from breeze.stack.params import Backend, is_airflow2
 
 # The chart's services: the migration job and postgres come before the components.
 MIGRATION_JOB = "migrate-database"
 
 
-def check_production(config: ProjectConfig, backend: str, *, flower: bool) -> str:
+def check_production(config: ProjectConfig, backend: str, *, flower: bool) -> Backend:
     """The backend a production stack runs on: always postgres, as the chart's default."""
     if is_airflow2(config.airflow_version):
         raise ConfigError(
