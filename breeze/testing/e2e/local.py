@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
@@ -46,12 +46,14 @@ def run_e2e_tests(ctx: AppContext, config: ProjectConfig, request: StackRequest)
     settings = load_e2e(config)
     python = select_python(config, request.python)
     kind = "production" if request.production else request.backend
-    url = _running_stack_url(ctx, config, request)
-    if url is not None:
-        _, run_dir = results.new_run_dir(config, f"e2e-{kind}", python)
+    running = _running_stack(ctx, config, request)
+    if running is not None:
+        url, state = running
+        _, run_dir = results.new_run_dir(config, f"e2e-{state.get('backend', kind)}", python)
+        image = "production image" if state.get("production") else "CI image"
         ctx.console.print(
-            f"[bold]breeze tests[/] e2e against the running stack at {url}; "
-            f"results in {run_dir.relative_to(config.root)}/"
+            f"[bold]breeze tests[/] e2e against the running stack ({image}, {state.get('backend')}, "
+            f"{state.get('executor')}) at {url}; results in {run_dir.relative_to(config.root)}/"
         )
         return _finish(
             ctx, config, run_dir, _suite(ctx, config, settings, url, run_dir, settle=SETTLE_RUNNING)
@@ -104,9 +106,12 @@ def _suite(
     )
 
 
-def _running_stack_url(ctx: AppContext, config: ProjectConfig, request: StackRequest) -> str | None:
-    """The URL of the project's stack from `breeze start-airflow` when it is up, healthy and of
-    the kind asked for (production image or not); None otherwise."""
+def _running_stack(
+    ctx: AppContext, config: ProjectConfig, request: StackRequest
+) -> tuple[str, dict[str, Any]] | None:
+    """The URL and state of the project's stack from `breeze start-airflow` when it is up, healthy
+    and of the kind asked for (production image or not); None otherwise. Its backend and executor
+    are whatever it was started with."""
     if ctx.dry_run:
         return None
     found = existing_stack(ctx)
@@ -123,7 +128,7 @@ def _running_stack_url(ctx: AppContext, config: ProjectConfig, request: StackReq
         return None
     url = f"http://127.0.0.1:{state['api_port']}"
     client_ = AirflowClient(url, ADMIN_USER, "", 2 if is_airflow2(config.airflow_version) else 3)
-    return url if is_healthy(client_.health()) else None
+    return (url, state) if is_healthy(client_.health()) else None
 
 
 def _save_logs(client: DockerClient, run_dir: Path) -> None:
