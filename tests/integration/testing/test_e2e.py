@@ -21,9 +21,10 @@ import pytest
 from breeze.cli.app import main
 from breeze.config import load_project
 from breeze.paths import config_dir
-from breeze.stack.params import compose_project_name
-from breeze.stack.secrets import project_key
+from breeze.stack.params import ADMIN_USER, compose_project_name
+from breeze.stack.secrets import load_or_create, project_key
 from breeze.stack.stack import stack_dir
+from breeze.testing.e2e.client import AirflowClient
 
 pytestmark = pytest.mark.integration
 
@@ -82,6 +83,10 @@ def project(tmp_path: Path) -> Iterator[Path]:
 
 def e2e(root: Path, *args: str, answer: str = "yes") -> int:
     return main(["--project", str(root), "--answer", answer, "tests", "--type", "e2e", *args])
+
+
+def state(root: Path) -> dict:
+    return json.loads((stack_dir(compose_project_name(load_project(root))) / "state.json").read_text())
 
 
 def latest(root: Path) -> Path:
@@ -196,5 +201,14 @@ def test_e2e_of_the_production_image_reads_a_file_baked_into_it(
     out = "".join(capfd.readouterr())
 
     assert code == 0, out
-    assert "against the running stack" in out
+    assert "against the running stack (production image, postgres, LocalExecutor)" in " ".join(out.split())
     check_fixture_passed(project)
+    # No shared log volume, as in the chart: the API server reads a task's log from the log server
+    # of the container that ran it.
+    run = next(r for r in report(project)["dag_runs"] if r["dag_id"] == "expected_failure")
+    client = AirflowClient(f"http://127.0.0.1:{state(project)['api_port']}", ADMIN_USER,
+                           load_or_create(project).admin_password)  # fmt: skip
+    boom = next(t for t in client.task_instances("expected_failure", run["run_id"]) if t["task_id"] == "boom")
+    assert "boom: this failure is expected by breeze.toml" in client.task_log(
+        "expected_failure", run["run_id"], boom
+    )
