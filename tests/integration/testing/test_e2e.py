@@ -150,9 +150,9 @@ def test_e2e_names_import_errors_and_shows_the_log_of_a_failed_task(
 
     assert code == 1, out
     flat = " ".join(out.split())
-    assert "partners.py: ValueError: partners.csv is missing: cannot build the partner DAGs" in flat
-    assert "breaks_for_real: failed" in flat and "transform failed, expected success" in flat
-    assert "cannot transform 3 rows: the schema changed" in out  # from the task's own log
+    assert "partners.py: ValueError: partners.csv is missing: cannot build the partner DAGs" in flat, out
+    assert "breaks_for_real: failed" in flat and "transform failed, expected success" in flat, out
+    assert "cannot transform 3 rows: the schema changed" in out, out  # from the task's own log
     log = latest(project) / "e2e-logs" / "breaks_for_real" / "transform.log"
     assert "cannot transform 3 rows" in log.read_text()
     assert (latest(project) / "containers.log").is_file()

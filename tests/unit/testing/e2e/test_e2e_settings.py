@@ -54,6 +54,11 @@ def test_env_overrides_the_file() -> None:
     assert settings.dags == ("a", "b") and settings.timeout == 30
 
 
+def test_env_may_pick_dags_that_the_expectations_do_not_name() -> None:
+    section = {"dags": ["etl", "report"], "expect": {"etl": ["load=failed"]}}
+    assert parse_e2e(section, "breeze.toml", {"BREEZE_E2E_DAGS": "report"}).dags == ("report",)
+
+
 @pytest.mark.parametrize(
     ("section", "env", "message"),
     [
