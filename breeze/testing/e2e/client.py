@@ -16,6 +16,7 @@ from typing import Any
 from breeze.errors import BreezeError
 
 PAGE = 100  # Airflow's default maximum page size
+RETRIES = 3
 
 
 class ApiError(BreezeError):
@@ -58,17 +59,21 @@ class AirflowClient:
             headers["Authorization"] = self._authorization()
         payload = json.dumps(data).encode() if data is not None else None
         request = urllib.request.Request(self.base_url + path, data=payload, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=self.request_timeout) as response:
-                return int(response.status), bytes(response.read())
-        except urllib.error.HTTPError as exc:
-            return int(exc.code), bytes(exc.read())
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ApiError(
-                f"Airflow at {self.base_url} does not answer ({reason}).",
-                fix="Check that Airflow runs and the URL is right (`breeze ps` for a local stack).",
-            ) from None
+        for attempt in range(RETRIES):
+            try:
+                with urllib.request.urlopen(request, timeout=self.request_timeout) as response:
+                    return int(response.status), bytes(response.read())
+            except urllib.error.HTTPError as exc:
+                return int(exc.code), bytes(exc.read())
+            except (urllib.error.URLError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                if attempt + 1 < RETRIES:  # a busy API server may miss one answer: ask again
+                    time.sleep(2.0)
+                    continue
+        raise ApiError(
+            f"Airflow at {self.base_url} does not answer ({reason}).",
+            fix="Check that Airflow runs and the URL is right (`breeze ps` for a local stack).",
+        )
 
     def call(self, method: str, path: str, data: object = None, *, ok: tuple[int, ...] = (200,)) -> Any:
         """The JSON body of an authenticated request; a 401 renews an Airflow 3 token once."""
