@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from breeze.context import AppContext
+from rich.markup import escape
+from rich.table import Table
+
+from breeze import paths
+from breeze.context import AppContext
+from breeze.engine import Resource
+from breeze.errors import EngineCommandFailed
+from breeze.offline import registry
+from breeze.offline.plan import REPOSITORY
 
 Kind = Literal["container", "image", "volume", "network", "cache"]
 
@@ -42,14 +50,6 @@ class Item:
     offline: bool = False  # an offline stand-in: its record goes too
 
 
-def _labels(resource: Any) -> dict[str, str]:
-    config = getattr(resource, "config", None)
-    labels = getattr(config, "labels", None) if config is not None else None
-    if labels is None:
-        labels = getattr(resource, "labels", None)
-    return dict(labels or {})
-
-
 def owned_by_breeze(labels: dict[str, str], only_project: str | None) -> bool:
     """Whether a resource with these labels is breeze's (and, with a filter, that project's)."""
     compose = labels.get(COMPOSE_PROJECT, "")
@@ -65,8 +65,6 @@ def owned_by_breeze(labels: dict[str, str], only_project: str | None) -> bool:
 def is_offline_image(tags: list[str], labels: dict[str, str], recorded: set[str]) -> bool:
     """An offline stand-in (``breeze setup offline-images``). Images built FROM one inherit its
     ``dev.breeze.offline`` label, so a project label means "not an offline image"."""
-    from breeze.offline.images import REPOSITORY
-
     if any(tag.startswith(f"{REPOSITORY}/") or tag in recorded for tag in tags):
         return True
     return labels.get(OFFLINE) == "true" and PROJECT not in labels
@@ -85,9 +83,6 @@ def dir_size(path: Path) -> int:
 
 def find(ctx: AppContext, request: CleanupRequest) -> list[Item]:
     """Everything the cleanup would remove, in removal order (containers before their images)."""
-    from breeze import paths
-    from breeze.offline import registry
-
     engine = ctx.engine
     engine.require()
     label = f"{PROJECT}={request.only_project}" if request.only_project else f"{MANAGED}=true"
@@ -100,12 +95,12 @@ def find(ctx: AppContext, request: CleanupRequest) -> list[Item]:
             items.append(item)
 
     for container in engine.containers(label):
-        if owned_by_breeze(_labels(container), request.only_project):
+        if owned_by_breeze(container.labels, request.only_project):
             add(Item("container", container.id, container.name))
 
     recorded = {ref for table in registry.load().values() for ref in table.values()}
     for image in engine.images(label):
-        labels, tags = _labels(image), list(image.repo_tags or [])
+        labels, tags = image.labels, list(image.tags)
         if not owned_by_breeze(labels, request.only_project):
             continue
         offline = is_offline_image(tags, labels, recorded)
@@ -114,10 +109,14 @@ def find(ctx: AppContext, request: CleanupRequest) -> list[Item]:
         name = ", ".join(tags) or image.id.removeprefix("sha256:")[:12]
         add(Item("image", image.id, name, image.size, offline=offline))
 
-    for kind, listing in (("volume", engine.volumes), ("network", engine.networks)):
+    listings: tuple[tuple[Kind, Callable[[str], list[Resource]]], ...] = (
+        ("volume", engine.volumes),
+        ("network", engine.networks),
+    )
+    for kind, listing in listings:
         for resource in [*listing(label), *listing(COMPOSE_PROJECT)]:
-            if owned_by_breeze(_labels(resource), request.only_project):
-                add(Item(kind, resource.name, resource.name))  # type: ignore[arg-type]
+            if owned_by_breeze(resource.labels, request.only_project):
+                add(Item(kind, resource.name, resource.name))
 
     if request.cache:
         cache = paths.cache_dir()
@@ -138,9 +137,6 @@ def _human(size: int | None) -> str:
 
 
 def show(ctx: AppContext, items: list[Item]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     table = Table(title="breeze cleanup would remove", title_justify="left")
     table.add_column("kind")
     table.add_column("name")
@@ -152,8 +148,6 @@ def show(ctx: AppContext, items: list[Item]) -> None:
 
 def remove(ctx: AppContext, items: list[Item]) -> list[tuple[Item, str]]:
     """Remove each item (under --dry-run the engine prints the commands instead); return failures."""
-    from python_on_whales.exceptions import DockerException
-
     failures: list[tuple[Item, str]] = []
     for item in items:
         try:
@@ -164,17 +158,14 @@ def remove(ctx: AppContext, items: list[Item]) -> list[tuple[Item, str]]:
                     shutil.rmtree(item.ref)
             else:
                 ctx.engine.remove(item.kind, item.ref)
-        except DockerException as exc:
-            text = (getattr(exc, "stderr", "") or str(exc)).strip()
-            failures.append((item, text.splitlines()[-1] if text else "failed"))
+        except EngineCommandFailed as exc:
+            failures.append((item, exc.last_line or "failed"))
         except OSError as exc:
             failures.append((item, exc.strerror or str(exc)))
     return failures
 
 
 def cleanup(ctx: AppContext, request: CleanupRequest) -> int:
-    from breeze.offline import registry
-
     items = find(ctx, request)
     if not items:
         scope = f" for project {request.only_project}" if request.only_project else ""

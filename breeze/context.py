@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +24,12 @@ def _is_interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _real_engine(ctx: AppContext) -> Engine:
+    from breeze.engine import Engine  # python-on-whales is slow to import: not for --help
+
+    return Engine(console=ctx.console, verbose=ctx.verbose, dry_run=ctx.dry_run)
+
+
 @dataclass
 class AppContext:
     verbose: bool = False
@@ -30,6 +37,8 @@ class AppContext:
     answer: Answer | None = None
     project_dir: Path | None = None
     interactive: bool = field(default_factory=_is_interactive)
+    # How the engine is made: tests pass a factory for a fake one (the one seam they replace).
+    make_engine: Callable[[AppContext], Engine] = field(default=_real_engine, repr=False)
 
     @cached_property
     def console(self) -> Console:
@@ -40,9 +49,7 @@ class AppContext:
 
     @cached_property
     def engine(self) -> Engine:
-        from breeze.engine import Engine
-
-        return Engine(console=self.console, verbose=self.verbose, dry_run=self.dry_run)
+        return self.make_engine(self)
 
     def confirm(self, question: str, *, default: bool, timeout: float | None = None) -> bool:
         from breeze.prompts import confirm

@@ -9,16 +9,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+import ssl
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from breeze.errors import EngineError
+from rich.markup import escape
+from rich.table import Table
 
-if TYPE_CHECKING:
-    from breeze.context import AppContext
-    from breeze.engine import Engine
+from breeze import paths
+from breeze.context import AppContext
+from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX, Engine
+from breeze.errors import EngineCommandFailed, EngineError
+from breeze.images.params import CA_ENV_VARS
+from breeze.k8s.runner import find_tool
+from breeze.k8s.settings import DEFAULT_KUBERNETES
+from breeze.offline import registry
+from breeze.stack import defaults
+from breeze.stack.ports import is_free, who_holds
 
 Status = Literal["ok", "warn", "FAIL"]
 
@@ -28,7 +40,7 @@ DISK_FAIL = 2 * GB
 MEMORY_WARN = 4 * GB
 REGISTRY_URL = "https://registry-1.docker.io/v2/"
 REGISTRY_TIMEOUT = 5.0
-PORTS = ((28080, "API server", "--api-port"), (25555, "flower", "--flower-port"))
+PORTS = ((defaults.API_PORT, "API server", "--api-port"), (defaults.FLOWER_PORT, "flower", "--flower-port"))
 # Needed by the `breeze k8s` commands only: a missing one is a warning.
 K8S_TOOLS = (
     ("kind", ("version",)),
@@ -69,14 +81,11 @@ class EngineFacts:
 
 
 def engine_facts(engine: Engine) -> EngineFacts:
-    from python_on_whales.exceptions import DockerException
-
-    def ask(question):  # type: ignore[no-untyped-def]
+    def ask(question: Callable[[], str | None]) -> tuple[str | None, str | None]:
         try:
             return question(), None
-        except DockerException as exc:
-            text = (getattr(exc, "stderr", "") or str(exc)).strip()
-            return None, text.splitlines()[-1] if text else "no answer"
+        except EngineCommandFailed as exc:
+            return None, exc.last_line or "no answer"
 
     if not engine._docker_binary():
         return EngineFacts(server_error="the `docker` client is not installed")
@@ -110,8 +119,6 @@ def memory_bytes() -> int | None:
 
 def registry_answers(url: str = REGISTRY_URL, timeout: float = REGISTRY_TIMEOUT) -> str | None:
     """None when the registry gives any HTTP answer (401 included); otherwise why not."""
-    import urllib.error
-    import urllib.request
 
     try:
         with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=timeout):
@@ -126,9 +133,8 @@ def registry_answers(url: str = REGISTRY_URL, timeout: float = REGISTRY_TIMEOUT)
 
 def tool_version(name: str, args: Iterable[str]) -> str | None:
     """The first line of ``<tool> <args>``, or None when the tool is not on PATH."""
-    import subprocess
 
-    path = shutil.which(name)
+    path = find_tool(name)  # PATH, then the tools `breeze k8s setup --install` put in the cache
     if path is None:
         return None
     try:
@@ -141,7 +147,6 @@ def tool_version(name: str, args: Iterable[str]) -> str | None:
 
 def port_holder(port: int) -> str | None:
     """None when the port is free on 127.0.0.1; otherwise who holds it."""
-    from breeze.stack.ports import is_free, who_holds
 
     if is_free(port):
         return None
@@ -150,7 +155,6 @@ def port_holder(port: int) -> str | None:
 
 def pem_problem(path: Path) -> str | None:
     """None when ``path`` is a readable PEM CA bundle; otherwise what is wrong with it."""
-    import ssl
 
     if not path.is_file():
         return "does not exist"
@@ -175,7 +179,6 @@ def _gb(size: int) -> str:
 
 
 def check_engine(facts: EngineFacts) -> list[Check]:
-    from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX
 
     rows = []
     if facts.server:
@@ -243,7 +246,6 @@ def check_registry(problem: str | None, offline_images: int) -> Check:
 
 
 def check_ca_bundles(env: dict[str, str]) -> list[Check]:
-    from breeze.images.params import CA_ENV_VARS
 
     rows = []
     for var in CA_ENV_VARS:
@@ -272,6 +274,30 @@ def check_port(port: int, what: str, option: str, holder: str | None) -> Check:
     return Check(name, "warn", f"taken by {holder}", f"Stop it, or choose another port with {option}.")
 
 
+def node_image_present(engine: Engine, image: str) -> bool | None:
+    """Whether the engine holds the kind node image (None: the engine did not answer)."""
+    from python_on_whales.exceptions import DockerException
+
+    try:
+        return engine.image_exists(image)
+    except DockerException:
+        return None
+
+
+def check_node_image(image: str, present: bool | None) -> Check:
+    name = "kind node image"
+    if present:
+        return Check(name, "ok", f"{image} is in the engine")
+    detail = f"{image} is not in the engine" if present is False else f"cannot tell ({image})"
+    return Check(
+        name,
+        "warn",
+        detail,
+        "`kind create cluster` pulls it from Docker Hub; without access: `docker load -i node.tar` "
+        "(saved where Docker Hub answers) or `--node-image`. Only `breeze k8s` needs it.",
+    )
+
+
 def check_tool(name: str, version: str | None) -> Check:
     if version is None:
         return Check(
@@ -284,8 +310,6 @@ def check_tool(name: str, version: str | None) -> Check:
 
 
 def run_checks(ctx: AppContext) -> list[Check]:
-    from breeze import paths
-    from breeze.offline import registry
 
     facts = engine_facts(ctx.engine)
     rows = check_engine(facts)
@@ -313,6 +337,8 @@ def run_checks(ctx: AppContext) -> list[Check]:
     rows += check_ca_bundles(dict(os.environ))
     rows += [check_port(port, what, option, port_holder(port)) for port, what, option in PORTS]
     rows += [check_tool(name, tool_version(name, args)) for name, args in K8S_TOOLS]
+    node_image = f"kindest/node:{DEFAULT_KUBERNETES}"
+    rows.append(check_node_image(node_image, node_image_present(ctx.engine, node_image)))
     return rows
 
 
@@ -324,8 +350,6 @@ def exit_code(rows: list[Check]) -> int:
 
 
 def report(ctx: AppContext, rows: list[Check]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
 
     colours = {"ok": "green", "warn": "yellow", "FAIL": "bold red"}
     table = Table(title="breeze doctor", title_justify="left")

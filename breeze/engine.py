@@ -8,16 +8,21 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
-from breeze.errors import EngineError
+from python_on_whales import DockerClient
+from python_on_whales.exceptions import DockerException
+from rich.console import Console
 
-if TYPE_CHECKING:
-    from python_on_whales import DockerClient
-    from rich.console import Console
+from breeze.compose import ComposeProject
+from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
+from breeze.errors import EngineCommandFailed, EngineError
+
+T = TypeVar("T")
 
 ENGINE_FIX = (
     "Start a Docker engine: on Debian run `sudo bash scripts/install-engine.sh` from the breeze "
@@ -33,94 +38,6 @@ COMPOSE_FIX = (
     "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
     "`scripts/install-engine.sh` does this), then check `docker compose version`."
 )
-
-_READ_ONLY = {
-    ("version",),
-    ("info",),
-    ("inspect",),
-    ("images",),
-    ("ps",),
-    ("image", "inspect"),
-    ("image", "ls"),
-    ("image", "list"),
-    ("container", "inspect"),
-    ("container", "ls"),
-    ("container", "list"),
-    ("volume", "inspect"),
-    ("volume", "ls"),
-    ("volume", "list"),
-    ("network", "inspect"),
-    ("network", "ls"),
-    ("buildx", "version"),
-    ("buildx", "inspect"),
-    ("buildx", "ls"),
-}
-_COMPOSE_READ_ONLY = {"version", "ps", "config", "ls", "logs", "images", "top", "port"}
-
-
-def is_read_only(argv: list[str]) -> bool:
-    """Whether a docker argv only reads state (and so still runs under ``--dry-run``)."""
-    words = argv[1:]
-    if not words:
-        return True
-    if words[0] == "compose":
-        return _compose_verb(words[1:]) in _COMPOSE_READ_ONLY
-    return (words[0],) in _READ_ONLY or tuple(words[:2]) in _READ_ONLY
-
-
-# compose's global options that take a value: skipped to find the subcommand.
-_COMPOSE_VALUE_OPTIONS = {
-    "-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile",
-    "--ansi", "--progress", "--parallel",
-}  # fmt: skip
-
-
-def _compose_verb(words: list[str]) -> str | None:
-    skip = False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in _COMPOSE_VALUE_OPTIONS:
-            skip = True
-        elif not word.startswith("-"):
-            return word
-    return None
-
-
-_hook: Callable[[list[str]], bool] | None = None
-
-
-def _install_trace() -> None:
-    """Wrap python-on-whales' two process starters once, in every module that imported them."""
-    import sys
-
-    import python_on_whales  # noqa: F401  (loads every component module)
-    from python_on_whales import utils
-
-    if getattr(utils.run, "__breeze_traced__", False):
-        return
-    original_run, original_stream = utils.run, utils.stream_stdout_and_stderr
-
-    def run(args: list[Any], *a: Any, **kw: Any) -> Any:
-        argv = [str(x) for x in args]
-        if _hook is not None and not _hook(argv):
-            return ("", "") if kw.get("return_stderr") else ""
-        return original_run(args, *a, **kw)
-
-    def stream(full_cmd: list[Any], *a: Any, **kw: Any) -> Iterator[tuple[str, bytes]]:
-        argv = [str(x) for x in full_cmd]
-        if _hook is not None and not _hook(argv):
-            return iter(())
-        return original_stream(full_cmd, *a, **kw)
-
-    run.__breeze_traced__ = True  # type: ignore[attr-defined]
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("python_on_whales"):
-            continue
-        if getattr(module, "run", None) is original_run:
-            module.run = run  # type: ignore[attr-defined]
-        if getattr(module, "stream_stdout_and_stderr", None) is original_stream:
-            module.stream_stdout_and_stderr = stream  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -153,120 +70,128 @@ class Engine:
             self.console.print(f"[dim]$ {shlex.join(argv)}[/]", soft_wrap=True, markup=True)
         return runs
 
+    def _new_client(self, **compose: Any) -> DockerClient:
+        install_trace()
+        return DockerClient(**compose)
+
     @cached_property
     def docker(self) -> DockerClient:
-        global _hook
-        from python_on_whales import DockerClient
+        return self._new_client()
 
-        _install_trace()
-        _hook = self._trace
-        return DockerClient()
+    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call python-on-whales with this engine's hook; its errors become EngineCommandFailed."""
+        token = ACTIVE_HOOK.set(self._trace)
+        try:
+            return fn(*args, **kwargs)
+        except DockerException as exc:
+            raise translate(exc) from None
+        finally:
+            ACTIVE_HOOK.reset(token)
 
-    def compose(
-        self, files: list[str], project_name: str, env_file: str, profiles: list[str]
-    ) -> DockerClient:
-        """A client bound to one compose project (files, name, interpolation env file, profiles)."""
-        from python_on_whales import DockerClient
+    def _stream(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Iterator[tuple[str, bytes]]:
+        """A streaming call: started and iterated under this engine's hook, errors translated."""
+        stream = iter(self._call(fn, *args, **kwargs))
+        while True:
+            try:
+                item = self._call(next, stream)
+            except StopIteration:
+                return
+            yield item
 
-        _ = self.docker  # installs the trace hook for this engine
-        return DockerClient(
+    def compose_project(
+        self, name: str, files: list[str], env_file: str, profiles: list[str]
+    ) -> ComposeProject:
+        """One compose project (files, name, interpolation env file, profiles) behind this seam."""
+        client = self._new_client(
             compose_files=files,
-            compose_project_name=project_name,
+            compose_project_name=name,
             compose_env_files=[env_file],
             compose_profiles=profiles,
         )
+        _ = self.docker  # the same guard as every other engine call (tests forbid reaching it)
+        return ComposeProject(self, client.compose, name)
 
     # -- checks -----------------------------------------------------------------------------
     def require(self, *, buildx: bool = False, compose: bool = False) -> None:
         """Fail with the fix when the engine (or buildx / compose v2) is not there."""
-        from python_on_whales.exceptions import DockerException
-
         if "engine" not in self._checked:
             if not self._docker_binary():
                 raise EngineError("The `docker` command-line client is not installed.", fix=ENGINE_FIX)
             try:
-                self.docker.version()
-            except DockerException as exc:
+                self._call(self.docker.version)
+            except EngineCommandFailed as exc:
+                host = os.environ.get("DOCKER_HOST")
                 raise EngineError(
-                    "No container engine answers"
-                    f"{' at ' + os.environ['DOCKER_HOST'] if os.environ.get('DOCKER_HOST') else ''}.",
+                    f"No container engine answers{' at ' + host if host else ''}.",
                     fix=ENGINE_FIX,
-                    details=_stderr(exc),
+                    details=exc.stderr,
                 ) from None
             self._checked.add("engine")
         if buildx and "buildx" not in self._checked:
-            try:
-                self.docker.buildx.version()
-            except DockerException:
-                raise EngineError(
-                    "The docker buildx plugin is missing; breeze builds images with BuildKit through it.",
-                    fix=BUILDX_FIX,
-                ) from None
+            self._require_plugin(
+                self.docker.buildx.version,
+                "The docker buildx plugin is missing; breeze builds images with BuildKit through it.",
+                BUILDX_FIX,
+            )
             self._checked.add("buildx")
         if compose and "compose" not in self._checked:
-            try:
-                self.docker.compose.version()
-            except DockerException:
-                raise EngineError(
-                    "Docker compose v2 is missing.",
-                    fix=COMPOSE_FIX,
-                ) from None
+            self._require_plugin(self.docker.compose.version, "Docker compose v2 is missing.", COMPOSE_FIX)
             self._checked.add("compose")
+
+    def _require_plugin(self, version: Callable[[], object], message: str, fix: str) -> None:
+        try:
+            self._call(version)
+        except EngineCommandFailed:
+            raise EngineError(message, fix=fix) from None
 
     def answers(self) -> bool:
         """Whether the engine answers right now (after a command against it failed)."""
-        from python_on_whales.exceptions import DockerException
-
         try:
-            self.docker.version()
-        except DockerException:
+            self._call(self.docker.version)
+        except EngineCommandFailed:
             return False
         return True
 
     # -- facts (breeze doctor) -----------------------------------------------------------------
     def server_version(self) -> str:
-        return str(self.docker.version().server.version)
+        return self._call(lambda: str(getattr(self.docker.version().server, "version", None)))
 
     def buildx_version(self) -> str:
-        return str(self.docker.buildx.version()).strip()
+        return str(self._call(self.docker.buildx.version)).strip()
 
     def compose_version(self) -> str:
-        return str(self.docker.compose.version()).strip()
+        return str(self._call(self.docker.compose.version)).strip()
 
     def root_dir(self) -> str | None:
-        root = self.docker.info().docker_root_dir
+        root = self._call(lambda: self.docker.info().docker_root_dir)
         return str(root) if root else None
 
     @staticmethod
     def _docker_binary() -> str | None:
-        import shutil
-
         return shutil.which("docker")
 
     # -- images -----------------------------------------------------------------------------
     def image_exists(self, ref: str) -> bool:
-        return bool(self.docker.image.exists(ref))
+        return bool(self._call(self.docker.image.exists, ref))
 
     def image_labels(self, ref: str) -> dict[str, str]:
-        return dict(self.docker.image.inspect(ref).config.labels or {})
+        return self._call(lambda: dict(self.docker.image.inspect(ref).config.labels or {}))
 
     def image_size(self, ref: str) -> int:
-        return int(self.docker.image.inspect(ref).size or 0)
+        return self._call(lambda: int(self.docker.image.inspect(ref).size or 0))
 
     def image_id(self, ref: str) -> str:
-        return str(self.docker.image.inspect(ref).id)
+        return self._call(lambda: str(self.docker.image.inspect(ref).id))
 
     def tag(self, source: str, target: str) -> None:
-        self.docker.image.tag(source, target)
+        self._call(self.docker.image.tag, source, target)
 
     def remove_image(self, ref: str) -> None:
-        from python_on_whales.exceptions import DockerException
-
-        with contextlib.suppress(DockerException):
-            self.docker.image.remove(ref, force=True)
+        with contextlib.suppress(EngineCommandFailed):
+            self._call(self.docker.image.remove, ref, force=True)
 
     def import_rootfs(self, tarball: str, ref: str, changes: list[str] | None = None) -> None:
-        self.docker.import_(tarball, tag=ref, changes=changes or [])
+        self._call(self.docker.import_, tarball, tag=ref, changes=changes or [])
 
     def build(
         self,
@@ -282,9 +207,8 @@ class Engine:
         build_contexts: dict[str, str] | None = None,
     ) -> Iterator[str]:
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
-        from python_on_whales.exceptions import DockerException
-
-        stream = self.docker.buildx.build(
+        stream = self._call(
+            self.docker.buildx.build,
             context,
             file=file,
             tags=tags,
@@ -298,31 +222,55 @@ class Engine:
             stream_logs=True,
             build_contexts=build_contexts or {},
         )
-        try:
-            yield from stream
-        except DockerException as exc:
-            raise BuildStreamError(exc.return_code) from None
+        lines: Iterator[str] = iter(stream)  # type: ignore[arg-type]  # stream_logs=True: an iterator
+        while True:
+            try:
+                line = self._call(next, lines)
+            except StopIteration:
+                return
+            except EngineCommandFailed as exc:
+                raise BuildStreamError(exc.return_code) from None
+            yield str(line)
 
     # -- resources by label (breeze cleanup) ----------------------------------------------
-    def containers(self, label: str) -> list[Any]:
-        return list(self.docker.container.list(all=True, filters=[("label", label)]))
+    def containers(self, label: str) -> list[Resource]:
+        def listing() -> list[Resource]:
+            found = self.docker.container.list(all=True, filters=[("label", label)])
+            return [Resource(c.id, c.name, dict(c.config.labels or {})) for c in found]
 
-    def images(self, label: str) -> list[Any]:
-        return list(self.docker.image.list(filters=[("label", label)]))
+        return self._call(listing)
 
-    def volumes(self, label: str) -> list[Any]:
-        return list(self.docker.volume.list(filters=[("label", label)]))
+    def images(self, label: str) -> list[Resource]:
+        def listing() -> list[Resource]:
+            found = self.docker.image.list(filters=[("label", label)])
+            return [
+                Resource(i.id, i.id, dict(i.config.labels or {}), tuple(i.repo_tags or ()), int(i.size or 0))
+                for i in found
+            ]
 
-    def networks(self, label: str) -> list[Any]:
-        return list(self.docker.network.list(filters=[("label", label)]))
+        return self._call(listing)
+
+    def volumes(self, label: str) -> list[Resource]:
+        def listing() -> list[Resource]:
+            found = self.docker.volume.list(filters=[("label", label)])
+            return [Resource(v.name, v.name, dict(v.labels or {})) for v in found]
+
+        return self._call(listing)
+
+    def networks(self, label: str) -> list[Resource]:
+        def listing() -> list[Resource]:
+            found = self.docker.network.list(filters=[("label", label)])
+            return [Resource(n.id, n.name, dict(n.labels or {})) for n in found]
+
+        return self._call(listing)
 
     def remove(self, kind: str, ref: str) -> None:
         """Remove one container / image / volume / network (``kind`` names the docker command)."""
-        component = {"container": self.docker.container, "image": self.docker.image}.get(kind)
-        if component is not None:
-            component.remove(ref, force=True)
+        if kind in ("container", "image"):
+            component = self.docker.container if kind == "container" else self.docker.image
+            self._call(component.remove, ref, force=True)
         else:
-            getattr(self.docker, kind).remove(ref)
+            self._call(getattr(self.docker, kind).remove, ref)
 
     # -- containers -------------------------------------------------------------------------
     def run(
@@ -339,7 +287,8 @@ class Engine:
         """Run a throwaway container; return its exit code, stdout and stderr (never raises on exit != 0).
 
         Detached + wait + logs, because a foreground ``docker run`` does not hand back stderr."""
-        container = self.docker.run(
+        container = self._call(
+            self.docker.run,
             image,
             command,
             detach=True,
@@ -350,22 +299,28 @@ class Engine:
             volumes=volumes or [],
         )
         try:
-            exit_code = int(self.docker.container.wait(container))
+            exit_code = int(self._call(self.docker.container.wait, container))
             out: list[str] = []
             err: list[str] = []
-            for source, chunk in self.docker.container.logs(container, stream=True):
+            for source, chunk in self._stream(self.docker.container.logs, container, stream=True):
                 (out if source == "stdout" else err).append(chunk.decode(errors="replace"))
         finally:
-            self.docker.container.remove(container, force=True, volumes=True)
+            self._call(self.docker.container.remove, container, force=True, volumes=True)
         return RunResult(exit_code, "".join(out), "".join(err))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A container, image, volume or network as breeze cleanup sees it."""
+
+    id: str
+    name: str
+    labels: dict[str, str]
+    tags: tuple[str, ...] = ()
+    size: int | None = None
 
 
 class BuildStreamError(Exception):
     def __init__(self, return_code: int) -> None:
         super().__init__(return_code)
         self.return_code = return_code
-
-
-def _stderr(exc: Any) -> str:
-    err = getattr(exc, "stderr", "") or ""
-    return err.decode(errors="replace") if isinstance(err, bytes) else str(err)

@@ -7,22 +7,21 @@ Existing files are never touched without ``--force``, so running it in a project
 from __future__ import annotations
 
 import os
-import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from breeze import adopt, resources
+from breeze.config.names import NAME_RULE, is_project_name, normalize_name
 from breeze.errors import ConfigError
-from breeze.versions import DEFAULT_AIRFLOW, DEFAULT_PYTHON
+from breeze.versions import DEFAULT_AIRFLOW, DEFAULT_PYTHON, parse_airflow_version
 
 if TYPE_CHECKING:
+    from breeze.adopt import Adoption, Choose, Conflict
     from breeze.context import AppContext
 
-# A project name must also work as the image name it defaults to: no separator at either end and
-# none doubled (`a--b` is a valid project name for breeze.toml but not for docker).
-_NAME = re.compile(r"^[a-z0-9]+([._-][a-z0-9]+)*$")
 _SKIP = {"__pycache__", ".pytest_cache", ".ruff_cache"}
-FALLBACK_NAME = "airflow-project"
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,9 @@ class InitRequest:
     directory: Path
     name: str | None = None
     force: bool = False
-    airflow_version: str = DEFAULT_AIRFLOW
-    python: str = DEFAULT_PYTHON
+    airflow_version: str | None = None  # default: what an existing project runs, else the latest
+    python: str | None = None
+    with_examples: bool = False  # in an existing Airflow project: add the examples too
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,12 @@ class Plan:
     left_alone: tuple[str, ...]
 
 
-def init(ctx: AppContext, request: InitRequest) -> int:
+def _first(conflict: Conflict) -> str:
+    """Without a question to ask, the first source's value: the Dockerfile's, when it has one."""
+    return conflict.candidates[0][0]
+
+
+def init(ctx: AppContext, request: InitRequest, choose: Choose = _first) -> int:
     directory = request.directory.expanduser().absolute()
     if directory.exists() and not directory.is_dir():
         raise ConfigError(
@@ -51,39 +56,65 @@ def init(ctx: AppContext, request: InitRequest) -> int:
             fix="Pass a new or existing directory to `breeze init DIR`.",
         )
     name = project_name(request.name, directory)
+    _check_version(request.airflow_version)
+    adoption = _adoption(directory, request, choose)
     values = {
         "project_name": name,
-        "airflow_version": request.airflow_version,
-        "python_version": request.python,
+        "airflow_version": request.airflow_version or DEFAULT_AIRFLOW,
+        "python_version": request.python or DEFAULT_PYTHON,
     }
-    templates = template_files()
-    plan = plan_files(directory, list(templates), force=request.force)
+    if adoption is not None:
+        values["airflow_version"] = str(adoption.values["airflow_version"].value)
+        values["python_version"] = str(adoption.values["python"].value)
+    texts = {rel: render(path.read_text(encoding="utf-8"), values) for rel, path in template_files().items()}
+    contents = texts
+    if adoption is not None:
+        contents = adopt.breeze_files(directory, name, adoption, texts)
+        if request.with_examples:
+            contents = {**texts, **contents}
+        adopt.report.show(ctx.console, adoption)
+    plan = plan_files(directory, list(contents), force=request.force)
     if not ctx.dry_run:
         for relative in (*plan.added, *plan.overwritten):
-            _write(directory, relative, render(templates[relative].read_text(encoding="utf-8"), values))
+            _write(directory, relative, contents[relative])
     _print(ctx, directory, name, plan)
     return 0
+
+
+def _check_version(version: str | None) -> None:
+    if version is None:
+        return
+    parsed = parse_airflow_version(version)
+    if parsed is None or parsed.release[:2] < (2, 9):
+        raise ConfigError(
+            f"--airflow-version {version!r} is not an Airflow release breeze can build.",
+            fix="Use a release of 2.9 or later, written X.Y.Z, e.g. --airflow-version 3.0.6.",
+        )
+
+
+def _adoption(directory: Path, request: InitRequest, choose: Choose) -> Adoption | None:
+    """The existing Airflow project in ``directory`` read and merged; None for a new project or
+    one breeze already runs (a second `breeze init` only adds the files that are missing)."""
+    if not directory.is_dir() or (directory / "breeze.toml").exists() or _tool_breeze(directory):
+        return None
+    if not adopt.signs(directory):
+        return None
+    return adopt.adopt(
+        directory, airflow_version=request.airflow_version, python=request.python, choose=choose
+    )
 
 
 def project_name(requested: str | None, directory: Path) -> str:
     """``--name`` as given (checked), else the name an existing config holds, else the folder's."""
     if requested is not None:
-        if not _NAME.match(requested):
+        if not is_project_name(requested):
             raise ConfigError(
                 f"--name {requested!r} is not a valid project name.",
-                fix="Use lower-case letters and digits, separated by single '.', '_' or '-' "
-                "(it becomes the image name), e.g. --name sales-dags.",
+                fix=f"Use {NAME_RULE}, e.g. --name {normalize_name(requested)}.",
             )
         return requested
     existing = _configured_name(directory)
     return existing or normalize_name(directory.name)
-
-
-def normalize_name(folder: str) -> str:
-    """``My Project__v2`` -> ``my-project_v2``: lower-case, runs of other characters become one '-'."""
-    name = re.sub(r"[^a-z0-9._-]+", "-", folder.lower())
-    name = re.sub(r"[._-]{2,}", lambda match: match.group(0)[0], name).strip("._-")
-    return name or FALLBACK_NAME
 
 
 def _configured_name(directory: Path) -> str | None:
@@ -92,14 +123,12 @@ def _configured_name(directory: Path) -> str | None:
     for table in (_toml(directory / "breeze.toml"), _tool_breeze(directory)):
         project = table.get("project") if table else None
         name = project.get("name") if isinstance(project, dict) else None
-        if isinstance(name, str) and _NAME.match(name):
+        if isinstance(name, str) and is_project_name(name):
             return name
     return None
 
 
-def _toml(path: Path) -> dict | None:
-    import tomllib
-
+def _toml(path: Path) -> dict[str, Any] | None:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -107,7 +136,7 @@ def _toml(path: Path) -> dict | None:
         return None
 
 
-def _tool_breeze(directory: Path) -> dict | None:
+def _tool_breeze(directory: Path) -> dict[str, Any] | None:
     data = _toml(directory / "pyproject.toml")
     tool = data.get("tool") if data else None
     section = tool.get("breeze") if isinstance(tool, dict) else None
@@ -116,9 +145,7 @@ def _tool_breeze(directory: Path) -> dict | None:
 
 def template_files() -> dict[str, Path]:
     """Relative path (POSIX) -> template file, for every file under scaffold/."""
-    from breeze.resources import data_path
-
-    root = data_path("scaffold")
+    root = resources.data_path("scaffold")
     files = {}
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)

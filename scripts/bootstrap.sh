@@ -2,12 +2,20 @@
 # Brings a fresh Debian 12 machine (as root) up for breeze, idempotently:
 #   1. a Docker engine with buildx and compose v2 (scripts/install-engine.sh)
 #   2. breeze and its test tools in .venv (built as a wheel, as pipx / uv tool would install it)
+#   (kind from Debian trixie, for `breeze k8s`'s real failure-path tests)
 #   3. offline stand-ins for the base images when no container registry answers
 # Sourced by scripts/quickstart.sh and scripts/test.sh; runs on its own too.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-engine.sh
+
+# kind for the real failure paths of `breeze k8s` (tests/integration/k8s; skipped without it).
+# Debian 12 has no kind; trixie (pinned by install-engine.sh) has 0.27.
+if ! command -v kind >/dev/null 2>&1 && [ -f /etc/apt/sources.list.d/trixie.sources ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t trixie kind >/dev/null 2>&1 \
+    || echo "[bootstrap] kind could not be installed: the k8s failure-path tests will be skipped"
+fi
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixture repositories hold tests of their own (run inside breeze's images), not breeze's tests.
+collect_ignore = ["fixtures"]
+
 ENGINE_GUARD = "unit test reached the container engine; mark it @pytest.mark.integration"
 HOST_TOOL_GUARD = "unit test ran a host tool (debootstrap); mark it @pytest.mark.integration"
 
@@ -137,3 +140,22 @@ def breeze(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, 
         return code, out, err
 
     return run
+
+
+ADOPT_FIXTURES = Path(__file__).parent / "fixtures" / "adopt"
+
+
+def copy_adopt_fixture(kind: str, target: Path) -> Path:
+    """tests/fixtures/adopt/<kind> copied to ``target``; ``dot-X`` files become ``.X``."""
+    import shutil
+
+    shutil.copytree(ADOPT_FIXTURES / kind, target)
+    for path in sorted(target.rglob("dot-*")):
+        path.rename(path.with_name("." + path.name[len("dot-") :]))
+    return target
+
+
+@pytest.fixture
+def adopt_fixture(tmp_path: Path) -> Callable[[str], Path]:
+    """``adopt_fixture("handmade")``: a fresh copy of that fixture repository (not yet git)."""
+    return lambda kind: copy_adopt_fixture(kind, tmp_path / kind)

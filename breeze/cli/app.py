@@ -73,14 +73,17 @@ def root(
 
 
 def _register() -> None:
-    from breeze.cli import dev, doctor, images, init, setup, testing
+    from breeze.cli import config, dev, doctor, images, init, k8s, setup, testing, upgrade
 
     init.register(app)
     images.register(app)
     dev.register(app)
     testing.register(app)
     doctor.register(app)
+    config.register(app)
+    upgrade.register(app)
     app.add_typer(setup.app, name="setup")
+    k8s.register(app)
 
 
 _register()

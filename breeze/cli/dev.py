@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import typer
 
+from breeze.stack import defaults
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return f"{', '.join(values[:-1])} or {values[-1]}."
+
+
 # Options shared by shell and start-airflow (Typer reads them from the defaults).
-BACKEND = typer.Option("sqlite", "--backend", "-b", help="Metadata database: sqlite, postgres or mysql.")
+BACKEND = typer.Option(
+    defaults.BACKEND, "--backend", "-b", help="Metadata database: sqlite, postgres or mysql."
+)
 EXECUTOR = typer.Option(
-    "LocalExecutor",
+    defaults.EXECUTOR,
     "--executor",
     help="LocalExecutor (local) or CeleryExecutor (celery; needs postgres or mysql).",
 )
 PYTHON = typer.Option(None, "--python", help="Python flavour of the CI image.")
-POSTGRES_VERSION = typer.Option("16", "--postgres-version", help="13, 14, 15, 16 or 17.")
-MYSQL_VERSION = typer.Option("8.4", "--mysql-version", help="8.0 or 8.4.")
+POSTGRES_VERSION = typer.Option(
+    defaults.POSTGRES_VERSION, "--postgres-version", help=_one_of(defaults.POSTGRES_VERSIONS)
+)
+MYSQL_VERSION = typer.Option(defaults.MYSQL_VERSION, "--mysql-version", help=_one_of(defaults.MYSQL_VERSIONS))
 
 
 def register(app: typer.Typer) -> None:
@@ -75,16 +86,20 @@ def start_airflow(
     postgres_version: str = POSTGRES_VERSION,
     mysql_version: str = MYSQL_VERSION,
     api_port: int | None = typer.Option(
-        None, "--api-port", help="Host port of the API server (default 28080, or a free one if taken)."
+        None,
+        "--api-port",
+        help=f"Host port of the API server (default {defaults.API_PORT}, or a free one if taken).",
     ),
     flower: bool = typer.Option(False, "--flower", help="Also run flower (CeleryExecutor)."),
     flower_port: int | None = typer.Option(
-        None, "--flower-port", help="Host port of flower (default 25555)."
+        None, "--flower-port", help=f"Host port of flower (default {defaults.FLOWER_PORT})."
     ),
     detach: bool = typer.Option(
         False, "--detach", "-d", help="Return once healthy; leave the stack running."
     ),
-    wait: int = typer.Option(300, "--wait", min=10, help="Seconds to wait for a healthy Airflow."),
+    wait: int = typer.Option(
+        defaults.WAIT_SECONDS, "--wait", min=10, help="Seconds to wait for a healthy Airflow."
+    ),
     production: bool = typer.Option(
         False,
         "--production",

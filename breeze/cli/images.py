@@ -57,16 +57,20 @@ def build_image(
         production=production,
         pythons=tuple(python or ()),
         overrides=_overrides(
-            airflow_version=airflow_version,
-            extras=extras,
-            additional_python_deps=additional_python_deps,
-            apt=apt,
-            build_apt=build_apt,
-            airflow_uid=airflow_uid,
-            airflow_home=airflow_home,
-            base_image=base_image,
-            constraints=constraints,
-            ca_bundle=ca_bundle,
+            {
+                "airflow.version": airflow_version,
+                "airflow.extras": [part.strip() for part in extras.split(",") if part.strip()]
+                if extras
+                else None,
+                "dependencies.python": additional_python_deps,
+                "dependencies.apt": apt,
+                "dependencies.build-apt": build_apt,
+                "image.airflow-uid": airflow_uid,
+                "image.airflow-home": airflow_home,
+                "image.base-image": base_image,
+                "airflow.constraints": constraints,
+                "build.ca-bundle": ca_bundle,
+            }
         ),
         extra_secrets=tuple(secret or ()),
         no_cache=no_cache,
@@ -94,28 +98,14 @@ def verify_image(
     return verify_images(ctx.obj, request)
 
 
-def _overrides(**values: object) -> dict[str, object]:
-    mapping = {
-        "airflow_version": "airflow.version",
-        "extras": "airflow.extras",
-        "additional_python_deps": "dependencies.python",
-        "apt": "dependencies.apt",
-        "build_apt": "dependencies.build-apt",
-        "airflow_uid": "image.airflow-uid",
-        "airflow_home": "image.airflow-home",
-        "base_image": "image.base-image",
-        "constraints": "airflow.constraints",
-        "ca_bundle": "build.ca-bundle",
-    }
+def _overrides(options: dict[str, object]) -> dict[str, object]:
+    """The options given, by config key id: what `load_project` puts above env vars and the file."""
     out: dict[str, object] = {}
-    for name, value in values.items():
-        if value is None:
-            continue
-        if name == "extras":
-            value = tuple(part.strip() for part in str(value).split(",") if part.strip())
-        elif isinstance(value, list):
+    for key, value in options.items():
+        if isinstance(value, list):
             value = tuple(value)
         elif isinstance(value, Path):
             value = str(value)
-        out[mapping[name]] = value
+        if value is not None:
+            out[key] = value
     return out

@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+from rich.table import Table
 
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
+from breeze.engine import BuildStreamError
+from breeze.errors import BuildError
+from breeze.git import git_info
+from breeze.images import failures, progress
+from breeze.images.context import fingerprint_label, secret_files, stage_context
+from breeze.images.extension import extension_dockerfile
+from breeze.images.inputs import check_airflow_release, constraints_text
 from breeze.images.params import (
     BuildRequest,
     ImageSpec,
@@ -17,6 +27,7 @@ from breeze.images.params import (
     index_secret_text,
     oci_labels,
 )
+from breeze.offline import registry
 from breeze.paths import cache_dir
 
 
@@ -45,9 +56,6 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
 
 
 def specs_for(config: ProjectConfig, kind: Kind, python: str) -> ImageSpec:
-    from breeze.git import git_info
-    from breeze.offline import registry
-
     offline = {py: ref for py, ref in registry.load().get("python", {}).items()}
     return image_spec(config, kind, python, git_info(config.root), offline)
 
@@ -61,12 +69,6 @@ def build_image(
     no_cache: bool = False,
     extra_secrets: tuple[str, ...] = (),
 ) -> Built:
-    from breeze.engine import BuildStreamError
-    from breeze.git import git_info
-    from breeze.images import failures, progress
-    from breeze.images.context import fingerprint_label, secret_files, stage_context
-    from breeze.images.inputs import check_airflow_release, constraints_text
-
     spec = specs_for(config, kind, python)
     ca = ca_bundle(config, os.environ)
     check_airflow_release(config, ca)
@@ -77,15 +79,15 @@ def build_image(
         f"base {spec.base.ref}{' (offline stand-in)' if spec.base.source == 'offline' else ''})"
     )
     started = time.monotonic()
-    extended = kind == "prod" and config.dockerfile is not None
+    dockerfile, notice = extension_dockerfile(config) if kind == "prod" else (None, None)
+    if notice:
+        ctx.console.print(f"[yellow]Note:[/] {notice}", highlight=False)
+    extended = dockerfile is not None
     tags = [f"{spec.ref}-base"] if extended else list(spec.tags)
     with secret_files(index_secret_text(config)) as index_file:
-        secrets = [*config.build_secrets, *extra_secrets]
-        if ca is not None:
-            secrets.append(f"id=ca,src={ca}")
-        if index_file is not None:
-            secrets.append(f"id=index,src={index_file}")
-        log_path = cache_dir() / "logs" / f"{config.name}-{kind}-python{python}.log"
+        secrets = _secrets(config, extra_secrets, ca, index_file)
+        # Named after the image, so a candidate image (upgrade-check) keeps the project's own log.
+        log_path = cache_dir() / "logs" / f"{config.image_name}-{kind}-python{python}.log"
         stream = ctx.engine.build(
             str(staged.path),
             file=str(staged.dockerfile),
@@ -98,15 +100,18 @@ def build_image(
         )
         try:
             lines = progress.follow(
-                stream, console=ctx.console, title=spec.title, log_path=log_path, verbose=ctx.verbose
+                stream,
+                console=ctx.console,
+                title=spec.title,
+                log_path=_log(ctx, log_path),
+                verbose=ctx.verbose,
             )
         except BuildStreamError:
             lines = log_path.read_text().splitlines()
             if not ctx.verbose:
                 ctx.console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
             raise failures.explain(spec, lines, str(log_path)) from None
-        if extended:
-            assert config.dockerfile is not None
+        if dockerfile is not None:
             _build_extension(ctx, spec, labels, secrets, no_cache, log_path)
     seconds = time.monotonic() - started
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
@@ -114,12 +119,14 @@ def build_image(
 
 
 def _build_extension(
-    ctx: AppContext, spec: ImageSpec, labels: dict[str, str], secrets: list[str], no_cache: bool, log_path
+    ctx: AppContext,
+    spec: ImageSpec,
+    labels: dict[str, str],
+    secrets: list[str],
+    no_cache: bool,
+    log_path: Path,
 ) -> None:
     """The project's own Dockerfile, built FROM the image breeze just made (ARG BREEZE_IMAGE)."""
-    from breeze.engine import BuildStreamError
-    from breeze.errors import BuildError
-    from breeze.images import progress
 
     config = spec.config
     assert config.dockerfile is not None
@@ -137,7 +144,9 @@ def _build_extension(
     )
     ext_log = log_path.with_name(log_path.stem + "-extension.log")
     try:
-        progress.follow(stream, console=ctx.console, title=spec.title, log_path=ext_log, verbose=ctx.verbose)
+        progress.follow(
+            stream, console=ctx.console, title=spec.title, log_path=_log(ctx, ext_log), verbose=ctx.verbose
+        )
     except BuildStreamError:
         text = ext_log.read_text()
         raise BuildError(
@@ -148,9 +157,24 @@ def _build_extension(
         ) from None
 
 
-def _summary(ctx: AppContext, results: list[Built]) -> None:
-    from rich.table import Table
+def _secrets(
+    config: ProjectConfig, extra: tuple[str, ...], ca: Path | None, index_file: Path | str | None
+) -> list[str]:
+    """The BuildKit secrets of a build: the project's, the CA bundle, the private index's."""
+    secrets = [*config.build_secrets, *extra]
+    if ca is not None:
+        secrets.append(f"id=ca,src={ca}")
+    if index_file is not None:
+        secrets.append(f"id=index,src={index_file}")
+    return secrets
 
+
+def _log(ctx: AppContext, path: Path) -> Path | None:
+    """A dry run builds nothing, so it keeps the last build's log as it was."""
+    return None if ctx.dry_run else path
+
+
+def _summary(ctx: AppContext, results: list[Built]) -> None:
     table = Table(title="Built images", title_justify="left", show_edge=False)
     table.add_column("image")
     table.add_column("tags")

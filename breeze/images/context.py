@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from breeze.config import ProjectConfig
+from breeze.images import dockerignore
 from breeze.images.params import ImageSpec
 from breeze.paths import cache_dir
 from breeze.resources import data_path
@@ -60,9 +61,7 @@ def stage_context(spec: ImageSpec, constraints_text: str) -> StagedContext:
                 staging.rename(path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return StagedContext(
-        path=path, dockerfile=dockerfile_for(spec.kind), fingerprint=fingerprint, parts=parts
-    )
+    return StagedContext(path=path, dockerfile=path / "Dockerfile", fingerprint=fingerprint, parts=parts)
 
 
 def _stage(spec: ImageSpec, config: ProjectConfig, path: Path, constraints_text: str) -> dict[str, str]:
@@ -77,14 +76,16 @@ def _stage(spec: ImageSpec, config: ProjectConfig, path: Path, constraints_text:
     _write(path / "deps" / "requirements.txt", requirements)
     _write(path / "deps" / "additional.txt", "".join(f"{dep}\n" for dep in config.python_deps))
     _write(path / "deps" / "constraints.txt", constraints_text)
+    _write(path / "Dockerfile", image_dockerfile(config, spec.kind))
     if spec.kind == "prod":
         project = path / "project"
         project.mkdir()
         os.chmod(project, 0o775)
+        ignored = dockerignore.load(config.root)
         for folder in config.folders:
-            _copy_folder(config.root / folder, project / folder)
+            _copy_folder(config.root / folder, project / folder, config.root, ignored)
     parts = {
-        "dockerfile": _hash_files([dockerfile_for(spec.kind), *sorted((path / "scripts").iterdir())]),
+        "dockerfile": _hash_files([path / "Dockerfile", *sorted((path / "scripts").iterdir())]),
         "dependencies": _hash_files(sorted((path / "deps").iterdir())),
         "build-args": _hash_text(repr(sorted(spec.build_args.items()))),
     }
@@ -139,14 +140,37 @@ def _write(path: Path, text: str) -> None:
     path.chmod(0o644)
 
 
-def _copy_folder(source: Path, target: Path) -> None:
+# Where breeze's Dockerfiles take the project's [image] python-path and env (the last layers).
+ENV_MARKER = "# breeze: [image] python-path and env"
+
+
+def image_dockerfile(config: ProjectConfig, kind: str) -> str:
+    """breeze's Dockerfile with an ``ENV`` line for ``[image] python-path`` and ``[image] env``."""
+    text = dockerfile_for(kind).read_text()
+    env = dict(config.image_env)
+    if config.python_path:
+        home = config.airflow_home
+        env["PYTHONPATH"] = ":".join([home, *(f"{home}/{folder}" for folder in config.python_path)])
+    if not env:
+        return text
+    pairs = " ".join(f'{name}="{_env_quote(value)}"' for name, value in env.items())
+    return text.replace(ENV_MARKER, f"{ENV_MARKER}\nENV {pairs}")
+
+
+def _env_quote(value: str) -> str:
+    """A value inside ENV's double quotes: backslash, quote and ``$`` (no build-time expansion)."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("\n", " ")
+
+
+def _copy_folder(source: Path, target: Path, project: Path, ignored: dockerignore.DockerIgnore) -> None:
     if not source.is_dir():
         target.mkdir()
         os.chmod(target, 0o775)
         return
 
-    def ignore(_directory: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in _SKIP_NAMES or n.endswith(".pyc")}
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        base = Path(directory).relative_to(project).as_posix()
+        return {n for n in names if n in _SKIP_NAMES or n.endswith(".pyc") or ignored.excluded(f"{base}/{n}")}
 
     shutil.copytree(source, target, ignore=ignore, symlinks=False)
     # Group-writable like the rest of AIRFLOW_HOME, so any UID in group 0 can use the files.

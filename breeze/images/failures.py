@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import re
 
-from breeze.errors import BuildError
+from breeze.errors import PULL_FAILED_MARKERS, BuildError
 from breeze.images.params import ImageSpec
 
-_PULL = re.compile(
-    r"(failed to resolve source metadata|pull access denied|failed to do request|no such host|"
-    r"repository does not exist|manifest unknown|not found: manifest|"
-    r"failed to authorize|i/o timeout|connection refused)",
-    re.IGNORECASE,
-)
+_PULL = re.compile("|".join(re.escape(marker) for marker in PULL_FAILED_MARKERS), re.IGNORECASE)
 _STEP = re.compile(r"^#\d+ \[(?P<stage>[\w-]+ )?(?P<n>\d+)/(?P<total>\d+)\] (?P<what>.*)$")
 
 
@@ -77,11 +72,34 @@ def _pull_failed(lines: list[str], base: str) -> bool:
 
 
 def _resolver_explanation(lines: list[str]) -> str | None:
+    """uv's "No solution found" report from the failing step, without BuildKit's prefixes.
+
+    The report runs to the step's end: its conclusion ("And because you require …") is the last
+    line, and a range requirement makes it hundreds of lines long; ``shorten`` keeps both ends."""
     for index, line in enumerate(lines):
-        if "No solution found when resolving dependencies" in line:
-            chunk = [re.sub(r"^#\d+ [\d.]+ ", "", raw) for raw in lines[index : index + 12]]
-            return "\n".join(row for row in chunk if row.strip() and not row.startswith("#"))
+        if "No solution found when resolving dependencies" not in line:
+            continue
+        step = re.match(r"^(#\d+) ", line)
+        report = []
+        for raw in lines[index:]:
+            if step and not raw.startswith(step.group(1) + " "):
+                break
+            if re.match(r"^#\d+ (ERROR|DONE|CANCELED)\b", raw) or raw.startswith(("ERROR:", "------")):
+                break
+            report.append(re.sub(r"^#\d+ [\d.]+ ?", "", raw).rstrip())
+        return shorten(report)
     return None
+
+
+def shorten(report: list[str], head: int = 6, tail: int = 14) -> str:
+    """A long resolver report as its first and last lines (the full text is in the log)."""
+    rows = [row for row in report if row.strip()]
+    if len(rows) <= head + tail + 1:
+        return "\n".join(rows)
+    skipped = len(rows) - head - tail
+    return "\n".join(
+        [*rows[:head], f"      … ({skipped} more lines of the resolver's reasoning)", *rows[-tail:]]
+    )
 
 
 def _failed_step(lines: list[str]) -> str | None:

@@ -7,9 +7,11 @@ import json
 import time
 from pathlib import Path
 
+from breeze import net
 from breeze.config import ProjectConfig
 from breeze.errors import BuildError, ConfigError
 from breeze.paths import cache_dir
+from breeze.versions import parse_airflow_version
 
 OFFICIAL_CONSTRAINTS = (
     "https://raw.githubusercontent.com/apache/airflow/constraints-{airflow}/constraints-{python}.txt"
@@ -29,10 +31,8 @@ def constraints_text(config: ProjectConfig, python: str, ca_bundle: Path | None)
         cached = cache_dir() / "constraints" / (hashlib.sha256(url.encode()).hexdigest()[:20] + ".txt")
         if cached.is_file():
             return cached.read_text()
-        from breeze.net import fetch_text
-
         try:
-            text = fetch_text(url, ca_bundle=ca_bundle)
+            text = net.fetch_text(url, ca_bundle=ca_bundle)
         except OSError as exc:
             raise BuildError(
                 f"Cannot download the constraints file {url}: {exc}.",
@@ -56,12 +56,13 @@ def check_airflow_release(config: ProjectConfig, ca_bundle: Path | None) -> None
     if releases is None or config.airflow_version in releases:
         return
     finals = sorted(
-        (v for v in releases if v.replace(".", "").isdigit() and v.startswith(("2.", "3."))),
-        key=lambda v: tuple(int(x) for x in v.split(".")),
+        version
+        for version in map(parse_airflow_version, releases)
+        if version is not None and not version.is_prerelease and version.major in (2, 3)
     )
     raise ConfigError(
         f"Airflow {config.airflow_version} is not a release on PyPI.",
-        fix=f"Use a released version (newest: {', '.join(finals[-4:])}) in [airflow] version or "
+        fix=f"Use a released version (newest: {', '.join(map(str, finals[-4:]))}) in [airflow] version or "
         "--airflow-version.",
     )
 
@@ -73,10 +74,10 @@ def _airflow_releases(ca_bundle: Path | None) -> set[str] | None:
             return set(json.loads(cached.read_text()))
     except (OSError, ValueError):
         pass
-    from breeze.net import fetch_text
-
     try:
-        releases = sorted(json.loads(fetch_text(PYPI_AIRFLOW, timeout=8, ca_bundle=ca_bundle))["releases"])
+        releases = sorted(
+            json.loads(net.fetch_text(PYPI_AIRFLOW, timeout=8, ca_bundle=ca_bundle))["releases"]
+        )
     except (OSError, ValueError, KeyError):
         return None
     cached.parent.mkdir(parents=True, exist_ok=True)

@@ -96,10 +96,22 @@ EXTRA_APT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-def apt_packages(config: ProjectConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+# The client extras of every backend and executor a local stack can start: the CI image runs
+# every stack, so `start-airflow --backend postgres` works without editing breeze.toml.
+CI_EXTRAS: tuple[str, ...] = ("celery", "mysql", "postgres")
+
+
+def image_extras(config: ProjectConfig, kind: Kind) -> tuple[str, ...]:
+    """The production image keeps only the extras the project declares."""
+    if kind == "prod":
+        return config.airflow_extras
+    return tuple(sorted({*config.airflow_extras, *CI_EXTRAS}))
+
+
+def apt_packages(config: ProjectConfig, kind: Kind = "prod") -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The project's (runtime, build-only) Debian packages plus what its Airflow extras need."""
     runtime, build = list(config.apt_packages), list(config.apt_build_packages)
-    for extra in config.airflow_extras:
+    for extra in image_extras(config, kind):
         extra_build, extra_runtime = EXTRA_APT.get(extra, ((), ()))
         build += [p for p in extra_build if p not in build]
         runtime += [p for p in extra_runtime if p not in runtime]
@@ -107,12 +119,12 @@ def apt_packages(config: ProjectConfig) -> tuple[tuple[str, ...], tuple[str, ...
 
 
 def build_args(config: ProjectConfig, kind: Kind, python: str, base: BaseImage) -> dict[str, str]:
-    runtime, build = apt_packages(config)
+    runtime, build = apt_packages(config, kind)
     args = {
         "BASE_IMAGE": base.ref,
         "PYTHON_VERSION": python,
         "AIRFLOW_VERSION": config.airflow_version,
-        "AIRFLOW_EXTRAS": ",".join(config.airflow_extras),
+        "AIRFLOW_EXTRAS": ",".join(image_extras(config, kind)),
         "AIRFLOW_UID": str(config.airflow_uid),
         "AIRFLOW_HOME": config.airflow_home,
         "RUNTIME_APT_DEPS": " ".join(runtime),

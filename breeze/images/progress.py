@@ -3,28 +3,30 @@ CI logs, every line under --verbose; the whole log always goes to a file."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from rich.console import Console
+from rich.markup import escape
 
 _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
 
 
-def follow(lines: Iterable[str], *, console: Console, title: str, log_path: Path, verbose: bool) -> list[str]:
+def follow(
+    lines: Iterable[str], *, console: Console, title: str, log_path: Path | None, verbose: bool
+) -> list[str]:
     """Consume the build stream; return every line. Raises whatever the stream raises, after
-    the log file is complete."""
-    from rich.markup import escape
+    the log file is complete. No log file (``None``) in a dry run: the last build's log stays."""
 
     collected: list[str] = []
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     seen_steps: set[str] = set()
-    with log_path.open("w") as log:
+    with log_path.open("w") if log_path is not None else open(os.devnull, "w") as log:
         status = None if verbose or not console.is_terminal else console.status(f"{title}: starting")
         if status is not None:
             status.start()

@@ -12,28 +12,33 @@ the only module here that starts host processes; everything that touches the eng
 from __future__ import annotations
 
 import shlex
+import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
-from breeze.errors import BreezeError, BuildError, ConfigError
+from rich.markup import escape
+
+from breeze.context import AppContext
+from breeze.engine import BuildStreamError
+from breeze.errors import BreezeError, BuildError, ConfigError, EngineCommandFailed
+from breeze.offline import registry, rootfs
+from breeze.offline.plan import (
+    LABELS,
+    SERVICES,
+    OfflineRequest,
+    Step,
+    debian_ref,
+    plan,
+    registry_entries,
+    resolve_pythons,
+)
+from breeze.offline.rootfs import Tool
+from breeze.paths import cache_dir
+from breeze.resources import data_path
 from breeze.versions import DEBIAN_PYTHON_SUITES, DEFAULT_MIRROR
-
-if TYPE_CHECKING:
-    from breeze.context import AppContext
-    from breeze.offline.rootfs import Tool
-
-REPOSITORY = "breeze-offline"
-LABELS: dict[str, str] = {"dev.breeze.managed": "true", "dev.breeze.offline": "true"}
-OFFLINE_LABEL = "dev.breeze.offline"
-
-# Services breeze runs next to Airflow: registry kind -> (version, Debian suite that packages it).
-SERVICES: dict[str, tuple[str, str]] = {"postgres": ("15", "bookworm"), "redis": ("7", "bookworm")}
-# The Debian package each service image installs (for messages; the Dockerfiles name them too).
-SERVICE_PACKAGES: dict[str, str] = {"postgres": "postgresql-15", "redis": "redis-server"}
 
 # Dockerfile/RUN lines shown when a step fails without --verbose.
 _TAIL = 30
@@ -44,126 +49,6 @@ _IMPORT_CHANGES = [
     "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     'CMD ["bash"]',
 ]
-
-
-def debian_ref(suite: str) -> str:
-    return f"{REPOSITORY}/debian:{suite}"
-
-
-def python_ref(version: str) -> str:
-    return f"{REPOSITORY}/python:{version}"
-
-
-def service_ref(kind: str, version: str) -> str:
-    return f"{REPOSITORY}/{kind}:{version}"
-
-
-@dataclass(frozen=True)
-class OfflineRequest:
-    """What the command line asked for; ``pythons`` holds the raw --python values."""
-
-    pythons: tuple[str, ...] = ()
-    mirror: str = DEFAULT_MIRROR
-    force: bool = False
-    skip_services: bool = False
-    remove: bool = False
-
-
-Action = Literal["bootstrap", "keep", "relabel", "build"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One image to make (or keep): ``kind``/``version`` say where it goes in the registry file."""
-
-    action: Action
-    ref: str
-    suite: str
-    context: str | None = None  # directory under images/offline/ holding the Dockerfile
-    kind: str | None = None
-    version: str | None = None
-
-    def describe(self) -> str:
-        if self.action == "bootstrap":
-            return f"{self.ref}: minimal Debian {self.suite} (debootstrap + import)"
-        if self.action == "keep":
-            return f"{self.ref}: already there (--force rebuilds it)"
-        if self.action == "relabel":
-            return f"{self.ref}: existing image (not made by breeze) checked and labelled"
-        if self.kind == "python":
-            return f"{self.ref}: Debian {self.suite}'s python3 with venv"
-        return f"{self.ref}: Debian {self.suite}'s {SERVICE_PACKAGES.get(self.kind or '', self.kind)}"
-
-
-# -- planning (no engine, no host processes) ------------------------------------------------------
-def resolve_pythons(values: Iterable[str]) -> tuple[str, ...]:
-    """--python values (repeatable, comma lists, ``all``) -> Debian-provided flavours, in order."""
-    wanted: list[str] = []
-    for value in values:
-        for item in value.split(","):
-            item = item.strip()
-            if not item:
-                continue
-            if item == "all":
-                wanted.extend(DEBIAN_PYTHON_SUITES)
-            else:
-                wanted.append(item)
-    if not wanted:
-        return tuple(DEBIAN_PYTHON_SUITES)
-    provided = ", ".join(f"{v} ({suite})" for v, suite in DEBIAN_PYTHON_SUITES.items())
-    unknown = [v for v in dict.fromkeys(wanted) if v not in DEBIAN_PYTHON_SUITES]
-    if unknown:
-        raise ConfigError(
-            f"No offline image for Python {', '.join(unknown)}: the stand-ins use Debian's own python3, "
-            f"and Debian provides Python {provided}.",
-            fix=f"Use --python {','.join(DEBIAN_PYTHON_SUITES)} (or leave --python out for all of them), "
-            "and build the project's images for one of these flavours while offline.",
-        )
-    # Keep the canonical order whatever order the user typed.
-    return tuple(v for v in DEBIAN_PYTHON_SUITES if v in wanted)
-
-
-def plan(
-    request: OfflineRequest, pythons: tuple[str, ...], existing: Mapping[str, Mapping[str, str]]
-) -> list[Step]:
-    """The steps, Debian bases first. ``existing`` maps refs of images that exist to their labels."""
-    suites = [DEBIAN_PYTHON_SUITES[v] for v in pythons]
-    if not request.skip_services:
-        suites += [suite for _, suite in SERVICES.values()]
-    steps: list[Step] = []
-    for suite in dict.fromkeys(sorted(suites, key=_suite_order)):
-        ref = debian_ref(suite)
-        labels = existing.get(ref)
-        if labels is None or request.force:
-            action: Action = "bootstrap"
-        elif labels.get(OFFLINE_LABEL) == "true":
-            action = "keep"
-        else:
-            action = "relabel"
-        steps.append(Step(action, ref, suite))
-    # Derived images are always (re)built: with the layer cache that takes a second or two when
-    # nothing changed, and it picks up edited Dockerfiles and re-made bases.
-    for version in pythons:
-        steps.append(
-            Step("build", python_ref(version), DEBIAN_PYTHON_SUITES[version], "python", "python", version)
-        )
-    if not request.skip_services:
-        for kind, (version, suite) in SERVICES.items():
-            steps.append(Step("build", service_ref(kind, version), suite, kind, kind, version))
-    return steps
-
-
-def _suite_order(suite: str) -> int:
-    order = list(dict.fromkeys([*DEBIAN_PYTHON_SUITES.values(), *(s for _, s in SERVICES.values())]))
-    return order.index(suite) if suite in order else len(order)
-
-
-def registry_entries(steps: Iterable[Step]) -> dict[str, dict[str, str]]:
-    entries: dict[str, dict[str, str]] = {}
-    for step in steps:
-        if step.kind and step.version:
-            entries.setdefault(step.kind, {})[step.version] = step.ref
-    return entries
 
 
 # -- the command ----------------------------------------------------------------------------------
@@ -197,8 +82,6 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
                 _build(ctx, step, no_cache=request.force)
         _done(ctx, step.describe(), time.monotonic() - step_started)
 
-    from breeze.offline import registry
-
     entries = registry_entries(steps)
     summary = ", ".join(f"{kind} {v} -> {ref}" for kind, table in entries.items() for v, ref in table.items())
     if ctx.dry_run:
@@ -216,7 +99,6 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
 
 
 def _remove(ctx: AppContext, request: OfflineRequest) -> int:
-    from breeze.offline import registry
 
     if request.pythons or request.force or request.skip_services:
         raise ConfigError(
@@ -264,7 +146,6 @@ def _done(ctx: AppContext, what: str, seconds: float) -> None:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape
 
     return escape(text)
 
@@ -282,7 +163,6 @@ def _echo(ctx: AppContext, tail: deque[str]) -> Callable[[str], None]:
 
 # -- Debian bases -------------------------------------------------------------------------------
 def _bootstrap_tool() -> Tool:
-    from breeze.offline import rootfs
 
     tool = rootfs.find_tool()
     if tool is None:
@@ -302,10 +182,6 @@ def _bootstrap_tool() -> Tool:
 
 def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
     """debootstrap a minimal Debian, pack it, import it as an image."""
-    import tempfile
-
-    from breeze.offline import rootfs
-    from breeze.paths import cache_dir
 
     changes = [*_IMPORT_CHANGES, *_label_changes({**LABELS, "dev.breeze.debian-suite": step.suite})]
     if ctx.dry_run:
@@ -353,11 +229,8 @@ def _bootstrap(ctx: AppContext, step: Step, tool: Tool, mirror: str) -> None:
 def _import_dry_run(ctx: AppContext, tarball: str, ref: str, changes: list[str]) -> None:
     """Let the engine seam print the import; python-on-whales then inspects the image the (skipped)
     import would have made, which fails, and that failure means nothing in a dry run."""
-    from contextlib import suppress
 
-    from python_on_whales.exceptions import DockerException
-
-    with suppress(DockerException):
+    with suppress(EngineCommandFailed):
         ctx.engine.import_rootfs(tarball, ref, changes)
 
 
@@ -410,8 +283,6 @@ def _build(ctx: AppContext, step: Step, *, no_cache: bool) -> None:
 def _run_build(
     ctx: AppContext, step: Step, context: str, *, labels: dict[str, str], base: str, no_cache: bool
 ) -> None:
-    from breeze.engine import BuildStreamError
-    from breeze.resources import data_path
 
     directory = data_path("images", "offline", context)
     tail: deque[str] = deque(maxlen=_TAIL)

@@ -15,6 +15,7 @@ from typing import Literal
 from breeze.config import ProjectConfig
 from breeze.errors import ConfigError
 from breeze.resources import data_path
+from breeze.stack import defaults
 
 Backend = Literal["sqlite", "postgres", "mysql"]
 Executor = Literal["LocalExecutor", "CeleryExecutor"]
@@ -25,13 +26,13 @@ EXECUTORS: dict[str, str] = {
     "celery": "CeleryExecutor",
     "celeryexecutor": "CeleryExecutor",
 }
-POSTGRES_VERSIONS: tuple[str, ...] = ("13", "14", "15", "16", "17")
-MYSQL_VERSIONS: tuple[str, ...] = ("8.0", "8.4")
-DEFAULT_POSTGRES = "16"
-DEFAULT_MYSQL = "8.4"
-DEFAULT_API_PORT = 28080
-DEFAULT_FLOWER_PORT = 25555
-ADMIN_USER = "admin"
+POSTGRES_VERSIONS = defaults.POSTGRES_VERSIONS
+MYSQL_VERSIONS = defaults.MYSQL_VERSIONS
+DEFAULT_POSTGRES = defaults.POSTGRES_VERSION
+DEFAULT_MYSQL = defaults.MYSQL_VERSION
+DEFAULT_API_PORT = defaults.API_PORT
+DEFAULT_FLOWER_PORT = defaults.FLOWER_PORT
+ADMIN_USER = defaults.ADMIN_USER
 # Airflow services that get the project mounted (the backends and the broker do not).
 AIRFLOW_SERVICES: tuple[str, ...] = (
     "airflow-init", "airflow", "api-server", "webserver", "scheduler", "dag-processor", "triggerer",
@@ -102,9 +103,9 @@ class StackParams:
     ci_image: str
     backend: Backend = "sqlite"
     executor: Executor = "LocalExecutor"
-    postgres_image: str = "postgres:16"
-    mysql_image: str = "mysql:8.4"
-    redis_image: str = "redis:7.2-bookworm"
+    postgres_image: str = f"postgres:{defaults.POSTGRES_VERSION}"
+    mysql_image: str = f"mysql:{defaults.MYSQL_VERSION}"
+    redis_image: str = defaults.REDIS_IMAGE
     api_port: int = DEFAULT_API_PORT
     flower_port: int = DEFAULT_FLOWER_PORT
     flower: bool = False

@@ -8,9 +8,11 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from breeze.files import make_private_dir, write_private
 from breeze.paths import config_dir
 
 
@@ -29,13 +31,14 @@ def project_key(root: Path) -> str:
     return f"{root.resolve().name}-{hashlib.sha256(resolved.encode()).hexdigest()[:8]}"
 
 
-def load_or_create(root: Path) -> StackSecrets:
+def load_or_create(root: Path, *, dry_run: bool = False) -> StackSecrets:
+    """The project's secrets; missing ones are made (and kept, except in a dry run)."""
     folder = config_dir() / "projects" / project_key(root)
     path = folder / "secrets.json"
     data: dict[str, str] = {}
     if path.is_file():
         data = json.loads(path.read_text())
-    wanted = {
+    wanted: dict[str, Callable[[], str]] = {
         "fernet_key": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
         "jwt_secret": lambda: secrets.token_urlsafe(32),
         "api_secret_key": lambda: secrets.token_urlsafe(32),
@@ -47,9 +50,6 @@ def load_or_create(root: Path) -> StackSecrets:
             data[key] = make()
             changed = True
     if changed:
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle, indent=2)
+        make_private_dir(folder, dry_run=dry_run)
+        write_private(path, json.dumps(data, indent=2), 0o600, dry_run=dry_run)
     return StackSecrets(path=path, **{key: data[key] for key in wanted})

@@ -20,6 +20,8 @@ Format::
       api_token: ${API_TOKEN}
     pools:                           # name: letters, digits, _, - and .
       etl: {slots: 4, description: ETL jobs}   # slots: >= 0, or -1 for unlimited
+    config:                          # Airflow settings: section -> key -> value
+      core: {default_timezone: Europe/Amsterdam}   # becomes AIRFLOW__CORE__DEFAULT_TIMEZONE
 
 Secrets never sit in this (committed) file. These values MUST be a whole ``${VAR}`` reference:
 a connection ``password``; an ``extra`` key (at any depth) whose name contains password, passwd,
@@ -34,6 +36,11 @@ counts as unset, as it does for ``BREEZE_*`` variables.
 Scalars follow YAML 1.2 rather than PyYAML's YAML 1.1 defaults, so ``no``/``on`` stay strings,
 ``2024-01-01`` stays a string (not a date), and ``01234`` stays a string (not octal); only
 ``true``/``false`` are booleans. A key given twice in one mapping is an error, not "last wins".
+
+Airflow settings (``AIRFLOW__SECTION__KEY``) come from ``config:`` and from ``AIRFLOW__*`` lines
+of the git-ignored ``.env``; for the same setting ``.env`` wins (a local override of the committed
+file). Settings breeze's stacks own (the metadata database, the executor, the auth manager, the
+keys they generate) are refused in ``config:`` and skipped, with a warning, in ``.env``.
 
 Airflow reads the result from the environment (``Settings.airflow_env``) and
 ``airflow pools import`` (``Settings.pools_import_json``).
@@ -52,11 +59,13 @@ from pathlib import Path
 from typing import Any
 
 from breeze.errors import ConfigError
+from breeze.stack.airflow_config import config_env, dotenv_config
 
 SETTINGS_FILE = "breeze-settings.yaml"
 DOTENV_FILE = ".env"
 
-SECTIONS = ("connections", "variables", "pools")
+SECTIONS = ("connections", "variables", "pools", "config")
+
 CONNECTION_FIELDS = ("type", "host", "port", "login", "password", "schema", "extra", "description")
 POOL_FIELDS = ("slots", "description")
 # What people write out of habit from URIs, SQLAlchemy or the Airflow CLI, and what they meant.
@@ -137,12 +146,13 @@ class Settings:
     variables: Mapping[str, object] = field(default_factory=dict)
     pools: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # name -> (slots, description)
     warnings: tuple[str, ...] = ()
+    config: Mapping[str, str] = field(default_factory=dict)  # AIRFLOW__SECTION__KEY -> value
 
     def __repr__(self) -> str:
         # Resolved values hold secrets; a repr ends up in tracebacks and debug logs, so names only.
         return (
             f"Settings(connections={list(self.connections)}, variables={list(self.variables)}, "
-            f"pools={list(self.pools)}, warnings={self.warnings!r})"
+            f"pools={list(self.pools)}, config={list(self.config)}, warnings={self.warnings!r})"
         )
 
     def airflow_env(self) -> dict[str, str]:
@@ -157,6 +167,7 @@ class Settings:
             env[f"AIRFLOW_CONN_{conn_id.upper()}"] = json.dumps(body)
         for key, value in self.variables.items():
             env[f"AIRFLOW_VAR_{key.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+        env.update(self.config)
         return env
 
     def pools_import_json(self) -> str | None:
@@ -598,15 +609,16 @@ def load_settings(root: Path, env: Mapping[str, str] | None = None, file: Path |
         label = str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         label = str(path)
-    warnings = tuple(w for w in (dotenv_warning(root),) if w)
+    from_dotenv, skipped = dotenv_config(lambda: read_dotenv(root / DOTENV_FILE))
+    warnings = (*(w for w in (dotenv_warning(root),) if w), *skipped)
 
     if not path.exists():
-        return Settings(warnings=warnings)
+        return Settings(warnings=warnings, config=from_dotenv)
     if not path.is_file():
         raise ConfigError(f"{label} is not a file.", fix=f"Remove it, or pass the path of a {SETTINGS_FILE}.")
     data = _read_yaml(path, label)
     if data is None:
-        return Settings(warnings=warnings)
+        return Settings(warnings=warnings, config=from_dotenv)
     if not isinstance(data, dict):
         raise ConfigError(
             f"{label}: the top level must be a mapping, got {type(data).__name__} {data!r:.60}.",
@@ -627,4 +639,11 @@ def load_settings(root: Path, env: Mapping[str, str] | None = None, file: Path |
     pools = {name: reader.pool(name, entry) for name, entry in reader.section(data, "pools").items()}
     _same_to_airflow(reader, "connections", list(connections), "AIRFLOW_CONN_")
     _same_to_airflow(reader, "variables", list(variables), "AIRFLOW_VAR_")
-    return Settings(connections=connections, variables=variables, pools=pools, warnings=warnings)
+    config = config_env(reader, reader.section(data, "config"))
+    return Settings(
+        connections=connections,
+        variables=variables,
+        pools=pools,
+        warnings=warnings,
+        config={**config, **from_dotenv},
+    )

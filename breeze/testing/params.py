@@ -7,13 +7,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from breeze.config import ProjectConfig
 from breeze.errors import ConfigError
-
-if TYPE_CHECKING:
-    from breeze.stack.stack import StackRequest
+from breeze.stack.request import StackRequest
 
 # The order they run in: cheap checks first, so a broken DAG file is reported before slow tests.
 TEST_TYPES: tuple[str, ...] = ("lint", "dag-integrity", "unit", "dag-run", "e2e")

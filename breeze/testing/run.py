@@ -8,18 +8,22 @@ import os
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from breeze.config import load_project, select_python
+from breeze.compose import ComposeProject
+from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
+from breeze.errors import EngineCommandFailed, StackError
+from breeze.files import write_private
+from breeze.stack.lifecycle import compose_failure, take_down
+from breeze.stack.params import StackParams, compose_project_name
+from breeze.stack.prepare import Prepared, prepare
+from breeze.stack.request import check_request
+from breeze.stack.state import stack_dir
 from breeze.testing import results
 from breeze.testing.params import TestPlan, TestsRequest, plan
-
-if TYPE_CHECKING:
-    from python_on_whales import DockerClient
-
-    from breeze.stack.params import StackParams
 
 INCONTAINER = Path(__file__).parent / "incontainer"
 TOOLS_DIR = "/opt/breeze/testing"
@@ -29,10 +33,7 @@ SPEC_FILE = "/opt/breeze/spec.json"
 
 
 def run_tests(ctx: AppContext, request: TestsRequest) -> int:
-    from breeze.stack.params import compose_project_name
-    from breeze.stack.stack import StackError, check_request, prepare, stack_dir
-
-    check_request(request.stack)
+    checked = check_request(request.stack)
     config = load_project(ctx.project_dir)
     test_plan = plan(config, request)
     if test_plan.types == ("e2e",):
@@ -42,57 +43,84 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     python = select_python(config, request.stack.python)
     backend = request.stack.backend if test_plan.needs_database else "none"
     run_id, run_dir = results.new_run_dir(config, backend, python)
-    mounts = (
-        f"{config.root}:{PROJECT_DIR}",
-        f"{run_dir}:{RESULTS_DIR}",
-        f"{INCONTAINER}:{TOOLS_DIR}:ro",
-        f"{stack_dir(compose_project_name(config, run_id)) / 'spec.json'}:{SPEC_FILE}:ro",
-    )
-    relative = run_dir.relative_to(config.root)
     try:
-        params, client = prepare(ctx, request.stack, components=False, run_id=run_id, test_mounts=mounts)
+        prepared = prepare(
+            ctx,
+            config,
+            checked,
+            components=False,
+            run_id=run_id,
+            test_mounts=_mounts(config, run_id, run_dir),
+        )
     except BaseException:
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
+    params = prepared.params
     _write_spec(
-        params, test_plan, color=ctx.console.is_terminal, cache=_writable(config.root, params.container_uid)
+        params,
+        test_plan,
+        color=ctx.console.is_terminal,
+        cache=_writable(config.root, params.container_uid),
+        dry_run=ctx.dry_run,
     )
     _give_to_container(run_dir, params.container_uid)
     where = (
         f"{params.backend}, Python {python}" if test_plan.needs_database else f"Python {python}, no database"
     )
+    relative = run_dir.relative_to(config.root)
     ctx.console.print(
         f"[bold]breeze tests[/] {', '.join(test_plan.types)} for {config.name} ({where}); results in {relative}/"
     )
     started = time.monotonic()
+    summary = _run_and_dispose(ctx, prepared, run_dir, needs_database=test_plan.needs_database)
+    if ctx.dry_run:
+        return 0
+    if not summary.entries:
+        raise StackError(
+            f"The test run stopped (exit code {summary.code}) before any test type reported.",
+            fix=f"Read the output above and {relative}/containers.log (the containers' logs).",
+        )
+    _report(ctx, summary.entries, run_dir, config.root, time.monotonic() - started)
+    return results.exit_code(summary.entries)
+
+
+def _mounts(config: ProjectConfig, run_id: str, run_dir: Path) -> tuple[str, ...]:
+    spec = stack_dir(compose_project_name(config, run_id)) / "spec.json"
+    return (
+        f"{config.root}:{PROJECT_DIR}",
+        f"{run_dir}:{RESULTS_DIR}",
+        f"{INCONTAINER}:{TOOLS_DIR}:ro",
+        f"{spec}:{SPEC_FILE}:ro",
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    code: int | None
+    entries: list[dict[str, Any]]
+
+
+def _run_and_dispose(ctx: AppContext, prepared: Prepared, run_dir: Path, *, needs_database: bool) -> _Outcome:
+    """Run the driver; whatever happens, keep the logs of a failed run and dispose of the stack."""
     code: int | None = None
     try:
-        code = _run_driver(ctx, client, needs_database=test_plan.needs_database)
+        code = _run_driver(ctx, prepared.project, needs_database=needs_database)
     finally:
         summary = results.read_summary(run_dir)
         if not ctx.dry_run and (code != 0 or not summary):
-            _save_logs(client, run_dir)
-        _dispose(ctx, client, params.project_name)
-        shutil.rmtree(params.stack_dir, ignore_errors=True)
+            _save_logs(prepared.project, run_dir)
+        _dispose(ctx, prepared.project)
+        shutil.rmtree(prepared.params.stack_dir, ignore_errors=True)
         if ctx.dry_run:
             shutil.rmtree(run_dir, ignore_errors=True)
         else:
             results.point_latest(run_dir)
-    if ctx.dry_run:
-        return 0
-    if not summary:
-        raise StackError(
-            f"The test run stopped (exit code {code}) before any test type reported.",
-            fix=f"Read the output above and {relative}/containers.log (the containers' logs).",
-        )
-    _report(ctx, summary, run_dir, config.root, time.monotonic() - started)
-    return results.exit_code(summary)
+    return _Outcome(code, summary)
 
 
-def _write_spec(params: StackParams, test_plan: TestPlan, *, color: bool, cache: bool) -> None:
-    spec = params.stack_dir / "spec.json"
-    spec.write_text(json.dumps(test_plan.spec(params.config, color=color, cache=cache), indent=2))
-    spec.chmod(0o644)
+def _write_spec(params: StackParams, test_plan: TestPlan, *, color: bool, cache: bool, dry_run: bool) -> None:
+    spec = json.dumps(test_plan.spec(params.config, color=color, cache=cache), indent=2)
+    write_private(params.stack_dir / "spec.json", spec, 0o644, dry_run=dry_run)
 
 
 def _writable(root: Path, uid: int) -> bool:
@@ -107,28 +135,17 @@ def _give_to_container(run_dir: Path, uid: int) -> None:
         os.chown(run_dir, uid, 0)
 
 
-def _run_driver(ctx: AppContext, client: DockerClient, *, needs_database: bool) -> int:
-    from python_on_whales.exceptions import DockerException
-
-    from breeze.stack.stack import compose_failure
-
+def _run_driver(ctx: AppContext, project: ComposeProject, *, needs_database: bool) -> int:
     command = ["python", f"{TOOLS_DIR}/driver.py"]
+    envs = {"BREEZE_TESTS_SPEC": SPEC_FILE, "BREEZE_PROJECT_DIR": PROJECT_DIR}
     try:
-        for source, chunk in client.compose.run(
-            "airflow",
-            command,
-            tty=False,
-            remove=True,
-            stream=True,
-            dependencies=needs_database,
-            envs={"BREEZE_TESTS_SPEC": SPEC_FILE, "BREEZE_PROJECT_DIR": PROJECT_DIR},
-        ):
+        for source, chunk in project.stream_run("airflow", command, envs=envs, dependencies=needs_database):
             if source == "stderr" and not ctx.verbose:
                 chunk = _without_compose_progress(chunk)
             if chunk:
                 os.write(1 if source == "stdout" else 2, chunk)
-    except DockerException as exc:
-        if exc.return_code in (125, 126, 127) or not _started(exc):
+    except EngineCommandFailed as exc:
+        if exc.return_code in (125, 126, 127) or not _started(exc.stderr):
             raise compose_failure(exc, "docker compose could not start the test stack.") from None
         return exc.return_code
     return 0
@@ -145,44 +162,41 @@ def _without_compose_progress(chunk: bytes) -> bytes:
     return b"".join(line for line in lines if not _COMPOSE_PROGRESS.match(line))
 
 
-def _started(exc: Exception) -> bool:
+def _started(stderr: str) -> bool:
     """compose failed before the driver ran (a dependency did not come up) or the driver failed."""
-    stderr = getattr(exc, "stderr", None)
-    text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr or "")
+    text = stderr
     return "didn't complete successfully" not in text and "is unhealthy" not in text
 
 
-def _dispose(ctx: AppContext, client: DockerClient, project_name: str) -> None:
+def _dispose(ctx: AppContext, project: ComposeProject) -> None:
     """A test stack is disposable: containers, network and volumes (its database too) all go.
 
     On Ctrl-C the `compose run` container may still be stopping when `compose down` runs, which
     then cannot remove the network and the volumes it uses: remove it by label and go again."""
-    from python_on_whales.exceptions import DockerException
-
-    from breeze.stack.stack import take_down
-
-    take_down(client, volumes=True)
+    take_down(project, volumes=True)
     if ctx.dry_run:
         return
     try:
-        left = ctx.engine.containers(f"com.docker.compose.project={project_name}")
+        left = ctx.engine.containers(f"com.docker.compose.project={project.name}")
         for container in left:
             ctx.engine.remove("container", container.id)
-    except DockerException:
+    except EngineCommandFailed:
         return
     if left:
-        take_down(client, volumes=True)
+        take_down(project, volumes=True)
 
 
-def _save_logs(client: DockerClient, run_dir: Path) -> None:
+def _save_logs(project: ComposeProject, run_dir: Path) -> None:
     try:
-        text = str(client.compose.logs(timestamps=True))
-    except Exception as exc:  # the logs are a courtesy; the run's own result is what matters
-        text = f"(could not read the containers' logs: {exc})"
+        text = project.logs(timestamps=True)
+    except EngineCommandFailed as exc:  # the logs are a courtesy; the run's own result is what matters
+        text = f"(could not read the containers' logs: {exc.last_line or exc.message})"
     (run_dir / "containers.log").write_text(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text))
 
 
-def _report(ctx: AppContext, summary: list[dict], run_dir: Path, root: Path, seconds: float) -> None:
+def _report(
+    ctx: AppContext, summary: list[dict[str, Any]], run_dir: Path, root: Path, seconds: float
+) -> None:
     ctx.console.print()
     for entry in summary:
         if entry.get("type") == "dag-run" and entry.get("dag_run", {}).get("tasks"):

@@ -27,6 +27,7 @@ def probes(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
         "registry": None,
         "tools": "v1.0.0",
         "holder": None,
+        "node_image": True,
     }
     monkeypatch.setattr(doctor, "engine_facts", lambda engine: answers["engine"])
     monkeypatch.setattr(doctor, "free_bytes", lambda path: answers["free"])
@@ -34,6 +35,7 @@ def probes(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     monkeypatch.setattr(doctor, "registry_answers", lambda: answers["registry"])
     monkeypatch.setattr(doctor, "tool_version", lambda name, args: answers["tools"])
     monkeypatch.setattr(doctor, "port_holder", lambda port: answers["holder"])
+    monkeypatch.setattr(doctor, "node_image_present", lambda engine, image: answers.get("node_image"))
     for var in ("PIP_CERT", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
         monkeypatch.delenv(var, raising=False)
     return answers
@@ -173,3 +175,10 @@ def test_probes_themselves(tmp_path: Path) -> None:
     assert (doctor.memory_bytes() or 0) > 0
     assert doctor.tool_version("no-such-tool-breeze", ["--version"]) is None
     assert doctor.registry_answers("http://127.0.0.1:9/v2/", timeout=1) is not None
+
+
+def test_kind_node_image_missing_is_a_warning_with_the_way_to_provide_it() -> None:
+    row = doctor.check_node_image("kindest/node:v1.32.2", False)
+    assert row.status == "warn" and "not in the engine" in row.detail
+    assert "docker load -i node.tar" in (row.fix or "") and "--node-image" in (row.fix or "")
+    assert doctor.check_node_image("kindest/node:v1.32.2", True).status == "ok"

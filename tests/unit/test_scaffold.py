@@ -393,3 +393,80 @@ def test_the_wheel_ships_the_templates() -> None:
 
     # resources.data_path looks for breeze/_data/<name> in an installed breeze.
     assert force_include["scaffold"] == "breeze/_data/scaffold"
+
+
+# -- adopting an existing Airflow project ------------------------------------------------------
+
+BREEZE_OWN = {"breeze.toml", "breeze-settings.yaml", ".dockerignore", ".github/workflows/breeze.yml"}
+
+
+def git_repo(root: Path) -> None:
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "team"],
+    ):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+
+def git_status(root: Path) -> set[str]:
+    out = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {line[3:] for line in out.splitlines()}
+
+
+@pytest.mark.parametrize(
+    ("kind", "config_files"),
+    [
+        ("handmade", {"ruff.toml"}),
+        ("quickstart", {"ruff.toml", "pytest.ini"}),
+        ("astro", {"ruff.toml", "pytest.ini"}),
+    ],
+)
+def test_an_existing_project_gets_only_breezes_own_files(
+    adopt_fixture, capsys: pytest.CaptureFixture[str], kind: str, config_files: set[str]
+) -> None:
+    root = adopt_fixture(kind)
+    git_repo(root)
+
+    output = run(capsys, root)
+
+    assert git_status(root) == BREEZE_OWN | config_files
+    assert "Adopting the Airflow project found here" in output
+    assert "README.md" not in output and "example" not in "".join(section(output, "Added"))
+
+
+def test_with_examples_adds_the_examples_too(adopt_fixture, capsys: pytest.CaptureFixture[str]) -> None:
+    root = adopt_fixture("handmade")
+
+    run(capsys, root, with_examples=True)
+
+    assert (root / "dags" / "example_sources.py").is_file()
+    assert (root / "include" / "config_loader.py").is_file()
+    assert "# from Dockerfile" in (root / "breeze.toml").read_text()  # still the adopted config
+
+
+def test_adopting_overwrites_nothing_the_team_owns(adopt_fixture, capsys: pytest.CaptureFixture[str]) -> None:
+    root = adopt_fixture("quickstart")
+    (root / ".dockerignore").write_text("logs/\n")
+    (root / "ruff.toml").write_text("line-length = 100\n")
+
+    output = run(capsys, root)
+
+    assert (root / ".dockerignore").read_text() == "logs/\n"
+    assert (root / "ruff.toml").read_text() == "line-length = 100\n"
+    assert ".dockerignore" in section(output, "Left alone")
+
+
+def test_the_table_names_sources_and_what_is_not_carried_over(
+    adopt_fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = run(capsys, adopt_fixture("quickstart"))
+
+    assert "[airflow] version" in output and "docker-compose.yaml services.airflow-apiserver.image" in output
+    assert "Not carried over" in output and "service mailhog" in output
+    assert "--backend (start-airflow, tests)" in output

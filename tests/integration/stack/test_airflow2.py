@@ -23,7 +23,8 @@ from breeze.paths import config_dir
 from breeze.stack.params import StackParams, compose_project_name
 from breeze.stack.ports import free_port
 from breeze.stack.secrets import load_or_create, project_key
-from breeze.stack.stack import _env_text, stack_dir
+from breeze.stack.state import env_text as _env_text
+from breeze.stack.state import stack_dir
 
 pytestmark = pytest.mark.integration
 

@@ -67,7 +67,7 @@ def _forget(project: Path) -> None:
     from breeze.config import load_project
     from breeze.stack.params import compose_project_name
     from breeze.stack.secrets import load_or_create
-    from breeze.stack.stack import stack_dir
+    from breeze.stack.state import stack_dir
 
     config = load_project(project)
     main(["--project", str(project), "--answer", "yes", "down", "--volumes"])

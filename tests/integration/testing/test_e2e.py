@@ -23,7 +23,7 @@ from breeze.config import load_project
 from breeze.paths import config_dir
 from breeze.stack.params import ADMIN_USER, compose_project_name
 from breeze.stack.secrets import load_or_create, project_key
-from breeze.stack.stack import stack_dir
+from breeze.stack.state import stack_dir
 from breeze.testing.e2e.client import AirflowClient
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ Breeze = Callable[..., tuple[int, str, str]]
 def requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[AppContext, InitRequest]]:
     seen: list[tuple[AppContext, InitRequest]] = []
 
-    def record(ctx: AppContext, request: InitRequest) -> int:
+    def record(ctx: AppContext, request: InitRequest, choose: object = None) -> int:
         seen.append((ctx, request))
         return 0
 
@@ -33,6 +33,10 @@ def requests(monkeypatch: pytest.MonkeyPatch) -> list[tuple[AppContext, InitRequ
         (("new-project",), InitRequest(directory=Path("new-project"))),
         (("x", "--name", "sales", "--force"), InitRequest(directory=Path("x"), name="sales", force=True)),
         (("--force", "x"), InitRequest(directory=Path("x"), force=True)),
+        (
+            ("x", "--airflow-version", "3.0.6", "--with-examples"),
+            InitRequest(directory=Path("x"), airflow_version="3.0.6", with_examples=True),
+        ),
     ],
 )
 def test_options_become_the_request(
@@ -57,6 +61,25 @@ def test_help_names_the_options(breeze: Breeze) -> None:
 
     assert code == 0
     assert "[DIR]" in out and "--name" in out and "--force" in out
+    assert "--airflow-version" in out and "--with-examples" in out
+
+
+def test_disagreeing_sources_are_asked_about_with_the_dockerfile_first(
+    tmp_path: Path, breeze: Breeze
+) -> None:
+    root = tmp_path / "team"
+    (root / "dags").mkdir(parents=True)
+    (root / "Dockerfile").write_text("FROM apache/airflow:3.0.6-python3.12\n")
+    (root / "docker-compose.yaml").write_text(
+        "services:\n  s:\n    image: apache/airflow:2.10.5-python3.12\n"
+    )
+
+    code, _, err = breeze("--answer", "no", "init", str(root))
+
+    assert code == 0, err
+    assert "The sources disagree on the airflow version: 3.0.6 (Dockerfile:1), 2.10.5" in err
+    assert "Use 3.0.6? no (from --answer)" in err
+    assert 'version = "2.10.5"' in (root / "breeze.toml").read_text()
 
 
 def test_two_directories_are_a_usage_error(

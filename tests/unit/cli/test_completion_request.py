@@ -33,7 +33,7 @@ def complete(breeze: Breeze, monkeypatch: pytest.MonkeyPatch) -> Callable[[str],
         ("breeze setup a", ["autocomplete"]),
         ("breeze build-image --prod", ["--production", "--prod"]),
         ("breeze --proj", ["--project"]),
-        ("breeze init --", ["--name", "--force", "--help"]),
+        ("breeze init --", ["--name", "--force", "--airflow-version", "--with-examples", "--help"]),
         ("breeze --answer maybe bu", ["build-image"]),
     ],
 )

@@ -11,6 +11,7 @@ import pytest
 
 from breeze.config import load_project
 from breeze.images.context import (
+    ENV_MARKER,
     SCRIPTS,
     StagedContext,
     changed_parts,
@@ -21,6 +22,7 @@ from breeze.images.context import (
 from breeze.images.params import Kind, image_spec
 
 CONSTRAINTS = "apache-airflow==3.3.2\npendulum==3.1.0\n"
+DATA = Path(__file__).parents[3] / "images"
 
 
 @pytest.fixture
@@ -43,7 +45,8 @@ def test_scripts_and_deps(stage: Callable[..., StagedContext], project: Path) ->
     assert (deps / "requirements.txt").read_text() == (project / "requirements.txt").read_text()
     assert (deps / "additional.txt").read_text() == "pandas<3\nrequests\n"
     assert (deps / "constraints.txt").read_text() == CONSTRAINTS
-    assert staged.dockerfile.name == "Dockerfile" and staged.dockerfile.parent.name == "ci"
+    assert staged.dockerfile == staged.path / "Dockerfile"
+    assert staged.dockerfile.read_text() == (DATA / "ci" / "Dockerfile").read_text()
 
 
 def test_context_lives_in_the_user_cache(stage: Callable[..., StagedContext]) -> None:
@@ -203,3 +206,47 @@ def test_secret_file_is_removed_on_error() -> None:
         raise RuntimeError("build broke")
 
     assert seen and not seen[0].exists()
+
+
+# -- [image] python-path and env, .dockerignore ---------------------------------------------------
+@pytest.mark.parametrize("kind", ["ci", "prod"])
+def test_python_path_and_env_are_baked_into_both_images(
+    stage: Callable[..., StagedContext], project: Path, write_toml: Callable[..., Path], kind: Kind
+) -> None:
+    (project / "include").mkdir()
+    write_toml(
+        project,
+        """
+        [project]
+        name = "demo"
+        [image]
+        python-path = ["include"]
+        env = { DATA_DIR = "/opt/airflow/data", PRICE = "5$ \\"each\\"" }
+        """,
+    )
+
+    text = stage(kind).dockerfile.read_text()
+
+    env_line = text.split(ENV_MARKER + "\n", 1)[1].splitlines()[0]
+    assert env_line == (
+        'ENV DATA_DIR="/opt/airflow/data" PRICE="5\\$ \\"each\\"" PYTHONPATH="/opt/airflow:/opt/airflow/include"'
+    )
+    assert text.index(env_line) > text.index("AIRFLOW_EXTRAS")  # a late layer: an edit rebuilds little
+
+
+def test_the_production_context_honours_dockerignore(
+    stage: Callable[..., StagedContext], project: Path
+) -> None:
+    (project / "dags" / "__pycache__").mkdir()
+    (project / "dags" / "scratch.csv").write_text("big\n")
+    (project / "dags" / "sub").mkdir()
+    (project / "dags" / "sub" / "scratch.csv").write_text("kept: patterns are anchored\n")
+    (project / ".dockerignore").write_text("*\n!dags/\ndags/scratch.csv\n")
+
+    staged = stage("prod")
+
+    copied = sorted(
+        p.relative_to(staged.path / "project").as_posix() for p in (staged.path / "project").rglob("*")
+    )
+    assert "dags/scratch.csv" not in copied
+    assert "dags/sub/scratch.csv" in copied and "dags/hello.py" in copied

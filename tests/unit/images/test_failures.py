@@ -116,3 +116,35 @@ def test_index_failure_in_a_step_is_not_blamed_on_the_base_image(spec: ImageSpec
 
     assert "base image" not in error.message
     assert "offline-images" not in (error.fix or "")
+
+
+def test_a_long_resolver_report_keeps_its_conclusion(spec: ImageSpec) -> None:
+    """uv's report for a range requirement runs to hundreds of lines and ends with the reason
+    ("you require …"); the message keeps its first and last lines, not the first twelve."""
+    error = run(spec, log("uv-long-explanation"))
+
+    assert error.message == "The Python dependencies cannot be resolved together."
+    details = (error.details or "").splitlines()
+    assert details[0] == "error: No solution found when resolving dependencies"
+    assert details[-1].strip() == (
+        "And because you require apache-airflow>=3.2 and sqlalchemy<1.4, we can conclude that your "
+        "requirements are unsatisfiable."
+    )
+    assert any("more lines of the resolver's reasoning" in line for line in details)
+    assert len(details) <= 21
+    assert not any(line.startswith("#") or "ERROR" in line for line in details)
+
+
+def test_an_airflow_conflict_names_the_requirement(spec: ImageSpec) -> None:
+    """A real CI build log (requirements.txt: sqlalchemy<1.4 with Airflow 3.3.2)."""
+    error = run(spec, log("uv-airflow-conflict"))
+
+    assert error.message == "The Python dependencies cannot be resolved together."
+    assert (error.details or "").splitlines() == [
+        "error: No solution found when resolving dependencies",
+        "  cause: Because apache-airflow-core==3.3.2 depends on sqlalchemy[asyncio]>=2.0.50 and "
+        "apache-airflow==3.3.2 depends on apache-airflow-core==3.3.2, we can conclude that "
+        "apache-airflow==3.3.2 depends on sqlalchemy>=2.0.50.",
+        "         And because you require apache-airflow==3.3.2 and sqlalchemy<1.4, we can conclude "
+        "that your requirements are unsatisfiable.",
+    ]

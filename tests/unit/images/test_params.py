@@ -58,11 +58,11 @@ def test_ci_build_args(rich_project: Path) -> None:
         "BASE_IMAGE": "python:3.11-slim-bookworm",
         "PYTHON_VERSION": "3.11",
         "AIRFLOW_VERSION": "3.3.2",
-        "AIRFLOW_EXTRAS": "celery,postgres",
+        "AIRFLOW_EXTRAS": "celery,mysql,postgres",
         "AIRFLOW_UID": "1001",
         "AIRFLOW_HOME": "/srv/airflow",
-        "RUNTIME_APT_DEPS": "libpq5 curl",
-        "BUILD_APT_DEPS": "build-essential libpq-dev",
+        "RUNTIME_APT_DEPS": "libpq5 curl libmariadb3",
+        "BUILD_APT_DEPS": "build-essential libpq-dev default-libmysqlclient-dev pkg-config",
         "UV_VERSION": UV_VERSION,
         "TEST_TOOLS": " ".join(TEST_TOOLS),
     }
@@ -77,7 +77,20 @@ def test_test_tools_only_in_ci(rich_project: Path) -> None:
 
     assert "TEST_TOOLS" not in prod
     assert any(tool.startswith("pytest==") for tool in ci["TEST_TOOLS"].split())
-    assert {k: v for k, v in ci.items() if k != "TEST_TOOLS"} == prod
+    differ = {"TEST_TOOLS", "AIRFLOW_EXTRAS", "RUNTIME_APT_DEPS", "BUILD_APT_DEPS"}
+    assert {k: v for k, v in ci.items() if k not in differ} == {
+        k: v for k, v in prod.items() if k not in differ
+    }
+
+
+def test_the_ci_image_carries_every_backend_and_executor_the_production_image_only_declared(
+    project: Path,
+) -> None:
+    config = load(project)
+    base = BaseImage("b", "default")
+
+    assert build_args(config, "ci", "3.11", base)["AIRFLOW_EXTRAS"] == "celery,mysql,postgres"
+    assert build_args(config, "prod", "3.11", base)["AIRFLOW_EXTRAS"] == ""
 
 
 def test_empty_lists_are_empty_strings(project: Path) -> None:

@@ -66,9 +66,7 @@ def debootstrap(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_ctx(engine: FakeEngine, *, dry_run: bool = False) -> AppContext:
-    ctx = AppContext(dry_run=dry_run, interactive=False)
-    ctx.engine = engine  # type: ignore[assignment]  # replaces the cached property's value
-    return ctx
+    return AppContext(dry_run=dry_run, interactive=False, make_engine=lambda _ctx: engine)  # type: ignore[arg-type,return-value]
 
 
 # -- flavours -------------------------------------------------------------------------------------

@@ -1,27 +1,22 @@
 """Failures during a start that cannot be caused on demand: the engine going away mid-start.
-Faked at the one seam (the compose client and Engine.answers)."""
+Faked at the one seam (the compose project and Engine.answers)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from python_on_whales.exceptions import DockerException
 
 from breeze.config import load_project
 from breeze.context import AppContext
-from breeze.errors import EngineError
-from breeze.stack import stack
+from breeze.errors import EngineCommandFailed, EngineError, StackError
+from breeze.stack import wait
 from breeze.stack.params import StackParams
 
 
-class FailingCompose:
+class FailingProject:
     def ps(self, all: bool = False) -> list[object]:
-        raise DockerException(["docker", "compose", "ps"], 1, b"", b"Cannot connect to the Docker daemon")
-
-
-class FailingClient:
-    compose = FailingCompose()
+        raise EngineCommandFailed(["docker", "compose", "ps"], 1, "", "Cannot connect to the Docker daemon")
 
 
 class GoneEngine:
@@ -35,8 +30,7 @@ class LiveEngine:
 
 
 def make(project: Path, engine: object) -> tuple[AppContext, StackParams]:
-    ctx = AppContext()
-    ctx.__dict__["engine"] = engine  # cached_property slot
+    ctx = AppContext(make_engine=lambda _ctx: engine)  # type: ignore[arg-type,return-value]
     config = load_project(project, env={})
     return ctx, StackParams(config=config, ci_image="demo-ci:1", stack_dir=project, secrets_dir=project)
 
@@ -44,26 +38,12 @@ def make(project: Path, engine: object) -> tuple[AppContext, StackParams]:
 def test_engine_stopping_mid_start_is_an_engine_error(project: Path) -> None:
     ctx, params = make(project, GoneEngine())
     with pytest.raises(EngineError) as error:
-        stack._exited_services(ctx, FailingClient(), params)  # type: ignore[arg-type]
+        wait.exited_services(ctx, FailingProject(), params)  # type: ignore[arg-type]
     assert "stopped answering while Airflow was starting" in error.value.message
     assert "docker info" in (error.value.fix or "")
 
 
 def test_compose_failure_with_a_live_engine_is_a_stack_error(project: Path) -> None:
     ctx, params = make(project, LiveEngine())
-    with pytest.raises(stack.StackError):
-        stack._exited_services(ctx, FailingClient(), params)  # type: ignore[arg-type]
-
-
-def test_extras_check_reads_requirement_names_not_text(project: Path) -> None:
-    from breeze.errors import ConfigError
-
-    (project / "requirements.txt").write_text(
-        "# apache-airflow-providers-celery\napache-airflow-providers-celery-extra\n"
-    )
-    config = load_project(project, env={})
-    with pytest.raises(ConfigError) as error:
-        stack._check_extras(config, "sqlite", "CeleryExecutor")
-    assert 'Add "celery"' in (error.value.fix or "")
-    (project / "requirements.txt").write_text("Apache_Airflow_Providers_Celery>=3.8  # the executor\n")
-    stack._check_extras(load_project(project, env={}), "sqlite", "CeleryExecutor")
+    with pytest.raises(StackError):
+        wait.exited_services(ctx, FailingProject(), params)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 
 from breeze.config import load_project
 from breeze.errors import ConfigError
-from breeze.stack.stack import StackRequest
+from breeze.stack.request import StackRequest
 from breeze.testing.params import TestsRequest, parse_conf, parse_expect, parse_types, plan
 
 

@@ -1,0 +1,74 @@
+"""How long `breeze --dry-run k8s run-complete-tests` takes to print its plan (target <= 1 s).
+
+Baseline, alternated with it in the same run: `breeze --version` (interpreter start, Typer, breeze's
+CLI module; no project, no plan). The plan: load the project and [k8s], pick the cluster name and
+free ports, render the kind config, ask the engine for the production image (read-only), and print
+the argv of every kind/helm/kubectl step. Nothing is created; kind/helm need not be installed.
+
+    python bench/bench_k8s.py [--runs 10] [--project examples] [--breeze PATH]
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+TARGET_PLAN_S = 1.0
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{(done.stdout + done.stderr)[-3000:]}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--project", type=Path, default=REPO / "examples")
+    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
+    args = parser.parse_args()
+    project = args.project.resolve()
+    env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+    baseline = [args.breeze, "--version"]
+    plan = [args.breeze, "--project", str(project), "--dry-run", "k8s", "run-complete-tests"]
+    run(baseline, project, env)  # warm the page cache for both
+    run(plan, project, env)
+    times: dict[str, list[float]] = {"breeze --version": [], "k8s plan": []}
+    for _ in range(args.runs):
+        times["breeze --version"].append(run(baseline, project, env))
+        times["k8s plan"].append(run(plan, project, env))
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    ratio = medians["k8s plan"] / medians["breeze --version"]
+    for name, values in times.items():
+        print(f"{name:18} median {medians[name]:.3f} s  (min {min(values):.3f}, max {max(values):.3f})")
+    verdict = "ok" if medians["k8s plan"] <= TARGET_PLAN_S else "OVER TARGET"
+    print(
+        f"plan/baseline ratio {ratio:.2f}; plan {medians['k8s plan']:.3f} s, target <= {TARGET_PLAN_S} s: {verdict}"
+    )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"k8s-{stamp}.json").write_text(
+        json.dumps({"runs": args.runs, "times": times, "medians": medians, "ratio": ratio}, indent=2)
+    )
+    return 0 if medians["k8s plan"] <= TARGET_PLAN_S else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

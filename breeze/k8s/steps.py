@@ -1,0 +1,265 @@
+"""The steps of `breeze k8s`: create the cluster, load the image, deploy, test, collect logs, delete.
+
+Each step is a plain function of a Session; every tool call goes through ``session.runner``, and a
+``ToolFailed`` becomes one clear ``K8sError`` through ``runner.explain``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from breeze.k8s import chart as helm
+from breeze.k8s.cluster import (
+    ClusterPlan,
+    create_argv,
+    delete_argv,
+    export_logs_argv,
+    get_clusters_argv,
+    kind_load_argv,
+    registry_argv,
+    registry_configmap,
+    registry_inspect_argv,
+    registry_run_argv,
+    registry_wiring_argv,
+    render_kind_config,
+    write_plan,
+)
+from breeze.k8s.runner import HelmTimeout, K8sError, Result, ToolFailed, explain
+from breeze.k8s.session import DEFAULT_API_PORT, Session
+from breeze.k8s.values import (
+    ImageRef,
+    Secrets,
+    chart_values,
+    check_set,
+    check_user_values,
+    secret_values,
+    write_values,
+)
+from breeze.stack.ports import choose, free_port
+
+REGISTRY_CONTAINER = "breeze-registry"
+
+
+def run(session: Session, argv: list[str], *, read_only: bool = False, context: str = "") -> Result:
+    try:
+        return session.runner.run(argv, read_only=read_only)
+    except ToolFailed as failed:
+        raise explain(failed, context=context) from None
+
+
+def existing_clusters(session: Session) -> list[str]:
+    return run(session, get_clusters_argv(), read_only=True).output.split()
+
+
+def create_cluster(session: Session) -> ClusterPlan:
+    """A kind cluster of the project's own: ports on 127.0.0.1, its own kubeconfig."""
+    plan = plan_cluster(session)
+    start_cluster(session, plan)
+    return plan
+
+
+def plan_cluster(session: Session) -> ClusterPlan:
+    """Check the name is free (or --recreate), choose the ports, write the kind config."""
+    if session.name in existing_clusters(session):
+        if not session.request.recreate:
+            raise K8sError(
+                f"The kind cluster {session.name} exists already.",
+                fix="Use it as it is (`breeze k8s deploy`), or pass --recreate to delete and create it again.",
+            )
+        delete_cluster(session, session.plan())
+    api_port = choose("Airflow API", "--api-port", session.settings.api_port, DEFAULT_API_PORT, set()).port
+    plan = replace(session.plan(), api_server_port=free_port(), api_port=api_port)
+    plan = replace(plan, node_image=session.settings.node_image, registry=session.settings.registry)
+    if session.ctx.dry_run:
+        session.say(f"(dry run: would write {plan.kind_config}:)\n{render_kind_config(plan)}")
+    else:
+        write_plan(plan)
+    return plan
+
+
+def start_cluster(session: Session, plan: ClusterPlan) -> None:
+    session.say(f"Creating kind cluster {plan.name} ({plan.node_image}); kubeconfig {plan.kubeconfig}")
+    run(session, create_argv(plan), context=f" while creating {plan.name}")
+    if plan.registry:
+        wire_registry(session, plan)
+
+
+def wire_registry(session: Session, plan: ClusterPlan) -> None:
+    try:
+        running = session.runner.run(registry_inspect_argv(REGISTRY_CONTAINER), read_only=True).output
+    except ToolFailed:
+        running = ""
+    if running.strip() != "true":
+        session.say(f"Starting the local registry {REGISTRY_CONTAINER} on {plan.registry}")
+        run(
+            session, registry_run_argv(plan, REGISTRY_CONTAINER), context=" while starting the local registry"
+        )
+    for argv in registry_wiring_argv(plan, REGISTRY_CONTAINER):
+        run(session, argv, context=" while wiring the local registry")
+    manifest = plan.folder / "local-registry-hosting.yaml"
+    if not session.ctx.dry_run:
+        manifest.write_text(registry_configmap(plan))
+    run(session, helm.apply_stdin_argv(session.target(), manifest))
+
+
+def preflight(session: Session, tools: tuple[str, ...]) -> ImageRef:
+    """Everything that can be wrong before a cluster exists: tools, values files, --set, the image."""
+    check_user_values([*session.settings.chart.values, *session.request.values])
+    check_set(session.request.sets)
+    if not session.ctx.dry_run:
+        for tool in tools:
+            if not session.runner.has(tool):
+                raise explain(ToolFailed([tool], 127, f"{tool}: command not found"))
+    return session.images.unique_ref(session.python, 1)
+
+
+def load_image(session: Session, generation: int = 1, image: ImageRef | None = None) -> ImageRef:
+    """The production image into the cluster: through the local registry when there is one (only
+    changed layers travel), else `kind load docker-image`."""
+    plan = session.plan()
+    image = image or session.images.unique_ref(session.python, generation)
+    if plan.registry:
+        name = image.repository.rsplit("/", 1)[-1]
+        pushed = ImageRef(f"{plan.registry}/{name}", image.tag)
+        for argv in registry_argv(plan, image.ref, pushed.ref):
+            run(session, argv, context=f" while pushing to {plan.registry}")
+        return pushed
+    session.say(f"Loading {image.ref} into {plan.name}")
+    run(session, kind_load_argv(plan, image.ref), context=f" while loading the image into {plan.name}")
+    return image
+
+
+def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
+    """breeze's values, the 0600 secrets file, [k8s] values, then -f files (theirs win)."""
+    user = check_user_values([*session.settings.chart.values, *session.request.values])
+    values = chart_values(
+        image=image,
+        executor=session.settings.executor,
+        airflow_version=session.config.airflow_version,
+        uid=session.config.airflow_uid,
+        api_node_port=30080,
+    )
+    generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
+    if session.ctx.dry_run:
+        session.say(f"(dry run: would write {generated} and the 0600 secrets file {secret})")
+    else:
+        write_values(generated, values, secret=False)
+        write_values(
+            secret, secret_values(project_secrets(session), session.config.airflow_version), secret=True
+        )
+    return [generated, secret, *user]
+
+
+def project_secrets(session: Session) -> Secrets:
+    from breeze.stack.secrets import load_or_create
+
+    stack = load_or_create(session.config.root)
+    return Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
+
+
+def helm_major(session: Session) -> int:
+    if not session.runner.has("helm"):
+        if session.ctx.dry_run:
+            return 3
+        raise explain(ToolFailed(helm.version_argv(), 127, "helm: command not found"))
+    return helm.helm_major(run(session, helm.version_argv(), read_only=True).output)
+
+
+def deploy(session: Session, image: ImageRef) -> None:
+    """`helm upgrade --install` with --wait; a helm timeout is retried, then explained with the
+    failing pods and their logs."""
+    sets = check_set(session.request.sets)
+    files = values_files(session, image, session.plan().folder)
+    major = helm_major(session)
+    argv = helm.upgrade_argv(
+        session.settings.chart,
+        session.target(),
+        files,
+        sets,
+        helm=major,
+        timeout=session.settings.chart.timeout,
+    )
+    session.say(
+        f"Deploying {session.settings.chart.chart} {session.settings.chart.chart_version} ({image.ref})"
+    )
+    attempts = 1 + session.settings.retries
+    for attempt in range(1, attempts + 1):
+        try:
+            run(session, argv, context=f" (attempt {attempt} of {attempts})")
+            return
+        except HelmTimeout as timeout:
+            if attempt == attempts:
+                timeout.details = "\n".join(filter(None, [timeout.details, failing_pod_logs(session)]))
+                raise
+            session.say(f"helm timed out (attempt {attempt} of {attempts}); trying again.")
+
+
+def failing_pod_logs(session: Session) -> str:
+    """The pods that are not ready and the end of their logs: what a helm timeout is about."""
+    target = session.target()
+    try:
+        pods = session.runner.run(helm.pods_argv(target), read_only=True).output
+    except ToolFailed:
+        return ""
+    parts = [pods]
+    for pod in helm.failing_pods(pods):
+        try:
+            parts.append(
+                f"--- logs of {pod} ---\n{session.runner.run(helm.pod_logs_argv(target, pod), read_only=True).output}"
+            )
+        except ToolFailed as failed:
+            parts.append(f"--- logs of {pod}: unavailable ({failed.output.strip()[:200]}) ---")
+    return "\n".join(parts)
+
+
+def collect_logs(session: Session) -> Path:
+    """Pods, descriptions, events, helm status/history, every pod's log and `kind export logs`."""
+    folder = session.results()
+    target = session.target()
+    steps = {
+        "pods.txt": helm.pods_argv(target),
+        "describe-pods.txt": helm.describe_pods_argv(target),
+        "events.txt": helm.events_argv(target),
+        "helm-status.txt": helm.status_argv(target),
+        "helm-history.json": helm.history_argv(target),
+    }
+    if not session.ctx.dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
+    for file, argv in steps.items():
+        _save(session, argv, folder / file)
+    names = _output(session, helm.pods_argv(target, names=True))
+    for pod in names.split():
+        pod_name = pod.removeprefix("pod/")
+        _save(session, helm.pod_logs_argv(target, pod_name), folder / "pods" / f"{pod_name}.log")
+    try:
+        session.runner.run(export_logs_argv(session.plan(), folder / "kind"))
+    except ToolFailed as failed:
+        session.say(f"kind export logs failed: {failed.output.strip()[-300:]}")
+    session.say(f"Logs of {session.name} are in {folder}")
+    return folder
+
+
+def _output(session: Session, argv: list[str]) -> str:
+    try:
+        return session.runner.run(argv, read_only=True).output
+    except ToolFailed:
+        return ""
+
+
+def _save(session: Session, argv: list[str], path: Path) -> None:
+    try:
+        text = session.runner.run(argv, read_only=True).output
+    except ToolFailed as failed:
+        text = f"$ {' '.join(argv)}\nexit {failed.return_code}\n{failed.output}\n"
+    if not session.ctx.dry_run:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def delete_cluster(session: Session, plan: ClusterPlan) -> None:
+    session.say(f"Deleting kind cluster {plan.name}")
+    run(session, delete_argv(plan.name, plan.kubeconfig), context=f" while deleting {plan.name}")
+    if not session.ctx.dry_run:
+        shutil.rmtree(plan.folder, ignore_errors=True)

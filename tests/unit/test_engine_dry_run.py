@@ -1,0 +1,173 @@
+"""--dry-run against a simulated `docker` binary on PATH: every command breeze would run goes
+through the engine seam, which prints the mutating ones and runs only the read-only ones.
+
+The seam wraps private functions of python-on-whales (pinned in pyproject.toml): if a release
+moves them, a mutating command reaches the fake binary and these tests fail. The fake also
+proves that a dry run changes nothing on disk (no secrets, no stack state, no build log)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from breeze.config import load_project, select_python
+from breeze.engine import Engine
+from breeze.errors import EngineCommandFailed, StackError
+from breeze.paths import cache_dir, config_dir
+from breeze.stack.lifecycle import compose_failure
+
+Breeze = Callable[..., tuple[int, str, str]]
+
+# The fake answers what a dry run asks (versions, "no such image") and records every call.
+FAKE_DOCKER = """#!/bin/sh
+printf '%s\\n' "$*" >> "$FAKE_DOCKER_LOG"
+if [ -n "$FAKE_DOCKER_FAIL" ] && printf '%s' "$*" | grep -q -- "$FAKE_DOCKER_FAIL"; then
+  echo "Error response from daemon: pull access denied for mysql" >&2; exit 18
+fi
+case "$*" in
+  version*) echo '{"Client": {"Version": "28.2.2"}, "Server": {"Version": "26.1.5"}}' ;;
+  "compose version"*) echo "Docker Compose version v2.26.1" ;;
+  "buildx version"*) echo "github.com/docker/buildx 0.13.1" ;;
+  "image inspect"*|inspect*) echo "Error: No such image: $3" >&2; exit 1 ;;
+esac
+exit 0
+"""
+# Verbs that change something: none of them may reach the binary in a dry run.
+MUTATING = {"build", "run", "up", "down", "rm", "remove", "tag", "import", "create", "start", "stop", "kill",
+            "exec", "push", "pull", "prune", "load"}  # fmt: skip
+
+
+@pytest.fixture
+def simulated_docker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fake `docker` first on PATH, and the engine seam allowed to reach it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "docker"
+    fake.write_text(FAKE_DOCKER)
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    log = tmp_path / "docker-calls.log"
+    log.touch()
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_DOCKER_LOG", str(log))
+    monkeypatch.setattr(Engine, "docker", property(lambda self: self._new_client()))
+    return log
+
+
+def calls(log: Path) -> list[list[str]]:
+    return [line.split() for line in log.read_text().splitlines()]
+
+
+def mutating(log: Path) -> list[str]:
+    return [" ".join(argv) for argv in calls(log) if MUTATING & set(argv)]
+
+
+@pytest.fixture
+def offline_project(project: Path, project_toml: Callable[[str], Path]) -> Path:
+    """No network needed: no constraints, and PyPI's release list already cached."""
+    project_toml('[airflow]\nconstraints = "none"\n')
+    version = load_project(project, env={}).airflow_version
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    (cache_dir() / "pypi-apache-airflow-releases.json").write_text(json.dumps([version]))
+    return project
+
+
+def files_under(*roots: Path) -> set[Path]:
+    return {path for root in roots if root.exists() for path in root.rglob("*")}
+
+
+def test_dry_run_build_with_a_simulated_docker_runs_nothing_that_changes(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    config = load_project(offline_project, env={})
+    last_log = cache_dir() / "logs" / f"{config.image_name}-ci-python{select_python(config, None)}.log"
+    last_log.parent.mkdir(parents=True)
+    last_log.write_text("the last real build's log\n")
+
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "build-image")
+
+    assert code == 0, err
+    assert "docker buildx build" in out  # printed by the seam ...
+    assert mutating(simulated_docker) == []  # ... and never run
+    assert any(argv[:1] == ["version"] for argv in calls(simulated_docker))  # read-only ones did run
+    assert last_log.read_text() == "the last real build's log\n"
+
+
+def test_dry_run_start_airflow_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    before = files_under(cache_dir(), config_dir())
+
+    code, out, err = breeze(
+        "--dry-run", "--project", str(offline_project), "start-airflow", "--backend", "sqlite"
+    )
+
+    assert code == 0, err
+    assert "docker buildx build" in out and " up " in out
+    assert mutating(simulated_docker) == []
+    # No per-project secrets, no stack state, no emptied build log: nothing new on disk but the
+    # build context breeze stages in its cache (a cache, rebuilt on every build).
+    created = {p for p in files_under(cache_dir(), config_dir()) - before if "contexts" not in p.parts}
+    assert not [p for p in created if p.is_file()], created
+    assert breeze("--project", str(offline_project), "down")[2].startswith("No stack has been started")
+
+
+def test_dry_run_shell_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "shell", "-c", "true")
+
+    assert code == 0, err
+    assert " run " in out
+    assert mutating(simulated_docker) == []
+    assert not (config_dir() / "projects").exists()
+
+
+def test_a_failed_compose_command_is_translated_once_at_the_seam_simulated(
+    simulated_docker: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_DOCKER_FAIL", " up ")
+    engine = Engine(Console(file=io.StringIO()))
+    project = engine.compose_project("breeze-demo-1234abcd", ["a.yaml"], "compose.env", ["components"])
+
+    with pytest.raises(EngineCommandFailed) as failed:
+        project.up()
+
+    assert failed.value.return_code == 18 and failed.value.pull_failed
+    assert "--project-name breeze-demo-1234abcd" in " ".join(failed.value.argv)
+    error = compose_failure(failed.value, "docker compose could not start the stack.")
+    assert isinstance(error, StackError) and "cannot be pulled" in error.message
+
+
+def test_dry_run_tests_with_a_simulated_docker_changes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "tests", "--type", "lint")
+
+    assert code == 0, err
+    assert " run " in out and " down " in out
+    assert mutating(simulated_docker) == []
+    assert not (config_dir() / "projects").exists()
+    assert not (cache_dir() / "stacks").exists()
+
+
+def test_dry_run_e2e_tests_with_a_simulated_docker_prints_the_plan_and_writes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    before = files_under(cache_dir(), config_dir(), offline_project)
+
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "tests", "--type", "e2e")
+
+    assert code == 0, err
+    assert " up " in out and " down " in out and "--volumes" in out
+    assert "# run the e2e suite against http://127.0.0.1:" in out
+    assert mutating(simulated_docker) == []
+    created = files_under(cache_dir(), config_dir(), offline_project) - before
+    assert not [p for p in created if "contexts" not in p.parts], created  # not even test-results/
+    assert not (config_dir() / "projects").exists()
