@@ -17,6 +17,7 @@ from breeze.errors import BreezeError
 
 PAGE = 100  # Airflow's default maximum page size
 RETRIES = 3
+RETRY_PAUSE = 1.0  # seconds before the first repeat of a request that got no answer; then 2 s
 
 
 class ApiError(BreezeError):
@@ -67,9 +68,12 @@ class AirflowClient:
                 return int(exc.code), bytes(exc.read())
             except (urllib.error.URLError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
-                if attempt + 1 < RETRIES:  # a busy API server may miss one answer: ask again
-                    time.sleep(2.0)
+                # A busy API server may miss one answer: ask again, unless the request may have
+                # been done already (a trigger without its answer would be a second run).
+                if attempt + 1 < RETRIES and _may_repeat(method, path, reason):
+                    time.sleep(RETRY_PAUSE * (attempt + 1))
                     continue
+                break
         raise ApiError(
             f"Airflow at {self.base_url} does not answer ({reason}).",
             fix="Check that Airflow runs and the URL is right (`breeze ps` for a local stack).",
@@ -181,6 +185,14 @@ class AirflowClient:
             f"{_q(str(task['task_id']))}/logs/{try_number}?{query}"
         )
         return render_log(self.call("GET", path))
+
+
+def _may_repeat(method: str, path: str, reason: object) -> bool:
+    """Whether a request that got no answer may be sent again: reads, idempotent writes and the
+    login always; any request the server never received (connection refused)."""
+    if method in ("GET", "PATCH") or path == "/auth/token":
+        return True
+    return isinstance(reason, ConnectionRefusedError)
 
 
 def _q(value: str) -> str:

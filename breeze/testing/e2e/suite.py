@@ -31,6 +31,7 @@ HEALTH_TIMEOUT = 180
 PARSE_TIMEOUT = 180
 E2E_TAG = "e2e"
 POLL = 1.0  # seconds between two looks at the runs
+PARSE_POLL = 1.0  # seconds between two looks at the DAGs while they are parsed
 MISSING_PATIENCE = 10.0  # seconds a DAG named in [e2e] dags may still be parsing
 
 
@@ -130,26 +131,38 @@ class _Suite:
             )
 
     def _wait_parsed(self, wanted: tuple[str, ...], settle: float) -> list[dict[str, Any]]:
-        """The DAGs, once the named ones are all there, or the list has stopped changing."""
+        """The DAGs, once the DAG processor has been through every file: each DAG (with no DAG, each
+        import error) it reports has been parsed again since the suite first saw it (the processor
+        takes a file again only once its whole queue is done, so by then every file was parsed).
+        Without parse times (an API that does not report them) the list must stop changing for
+        ``settle`` seconds instead (longer while a named DAG is missing). Bounded by PARSE_TIMEOUT."""
         deadline = time.monotonic() + PARSE_TIMEOUT
+        first: dict[tuple[str, str], str] = {}  # (kind, name) -> the parse time first seen
         last: tuple[frozenset[str], int] | None = None
         since = time.monotonic()
-        # A named DAG that is missing may still be parsing: wait longer before calling it unknown.
         patience = max(settle, MISSING_PATIENCE) if wanted else settle
         while True:
             listing = self.client.dags()
-            ids = {dag["dag_id"] for dag in listing}
-            snapshot = (frozenset(ids), len(self.client.import_errors()))
+            errors = self.client.import_errors()
+            stamps = _parse_stamps(listing, errors)
+            for key, stamp in stamps.items():
+                first.setdefault(key, stamp)
+            ids = {str(dag["dag_id"]) for dag in listing}
+            snapshot = (frozenset(ids), len(errors))
             if snapshot != last:
                 last, since = snapshot, time.monotonic()
-            if wanted and set(wanted) <= ids:
-                return listing
-            settled = time.monotonic() - since >= (patience if wanted else settle)
-            if (ids or snapshot[1]) and settled:
-                return listing
+            # DAGs decide when there are any (an import error's time need not move on a new parse).
+            judged = {k: v for k, v in stamps.items() if k[0] == "dag"} or stamps
+            if judged and all(stamp and stamp != first[key] for key, stamp in judged.items()):
+                return listing  # a full pass of the DAG processor since the first look
+            if not all(judged.values()):  # no parse times: the list must stop changing instead
+                if wanted and set(wanted) <= ids:
+                    return listing
+                if (ids or errors) and time.monotonic() - since >= patience:
+                    return listing
             if time.monotonic() > deadline:
                 return listing
-            time.sleep(1.0)
+            time.sleep(PARSE_POLL)
 
     def _check_import_errors(self) -> None:
         self.import_errors = sorted(self.client.import_errors(), key=lambda e: str(e.get("filename")))
@@ -257,6 +270,15 @@ class _Suite:
             tail = "\n".join(text.splitlines()[-30:])
             self.console.print(f"[bold]{result.dag_id}.{task.name}[/] ({task.state}), end of its log:")
             self.console.print(tail, markup=False, highlight=False)
+
+
+def _parse_stamps(dags: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """When the processor last parsed each DAG (``last_parsed_time``) and each file that failed
+    (the import error's ``timestamp``); '' where the API does not say."""
+    stamps = {("dag", str(dag.get("dag_id"))): str(dag.get("last_parsed_time") or "") for dag in dags}
+    for error in errors:
+        stamps[("error", str(error.get("filename")))] = str(error.get("timestamp") or "")
+    return stamps
 
 
 def _span(run: Mapping[str, Any]) -> float | None:

@@ -23,6 +23,7 @@ class FakeDag:
     schedule: str | None = None
     tags: tuple[str, ...] = ()
     run_state: str | None = None  # default: failed if a task failed, else success; "running" never ends
+    parsed_at: int = 0  # with FakeAirflow.parse_times: the look at the DAGs from which it is listed
 
 
 @dataclass
@@ -36,14 +37,28 @@ class FakeAirflow:
     triggered: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     log_requests: list[str] = field(default_factory=list)
     url: str = ""
+    # Like Airflow's DAG processor: a DAG is listed from its first parse on, with its parse time;
+    # a file is parsed again only after the whole pass (every DAG's parsed_at) is done.
+    parse_times: bool = False
+    looks: int = 0
+
+    def parse_time(self, parsed_at: int) -> str:
+        period = max(d.parsed_at for d in self.dags) + 1
+        last = parsed_at + period * ((self.looks - parsed_at) // period)
+        return f"2026-01-01T00:{last // 60:02d}:{last % 60:02d}Z"
 
     def dag(self, dag_id: str) -> FakeDag:
         return next(d for d in self.dags if d.dag_id == dag_id)
 
     def listing(self) -> list[dict[str, Any]]:
         found = []
+        self.looks += 1
         for dag in self.dags:
+            if self.parse_times and self.looks <= dag.parsed_at:
+                continue
             item: dict[str, Any] = {"dag_id": dag.dag_id, "tags": [{"name": t} for t in dag.tags]}
+            if self.parse_times:
+                item["last_parsed_time"] = self.parse_time(dag.parsed_at)
             if self.major >= 3:
                 item["timetable_summary"] = dag.schedule if dag.schedule else "None"
             else:

@@ -14,6 +14,7 @@ import pytest
 from fake_airflow import FakeAirflow, FakeDag, serve
 from rich.console import Console
 
+from breeze.testing.e2e import client as client_module
 from breeze.testing.e2e import run_e2e, suite
 from breeze.testing.e2e.client import AirflowClient, ApiError
 
@@ -148,7 +149,39 @@ def test_simulated_wrong_password_is_one_clear_message(tmp_path: Path) -> None:
     assert "refused the credentials of 'admin' (401)" in outcome.summary["message"]
 
 
-def test_simulated_nothing_answers(tmp_path: Path) -> None:
+def test_simulated_nothing_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(client_module, "RETRY_PAUSE", 0.0)
     client = AirflowClient("http://127.0.0.1:9", "admin", "x")
     with pytest.raises(ApiError, match="does not answer"):
         client.dags()
+
+
+def test_simulated_the_suite_waits_for_a_whole_parse_pass_not_a_quiet_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow DAG processor: `late` is parsed three looks after `etl`. The list does not change in
+    between (settle 0 would stop there); the suite waits until `etl` was parsed again, which the
+    processor does only after the whole pass, `late` included."""
+    monkeypatch.setattr(suite, "PARSE_POLL", 0.01)
+    dags = [FakeDag("etl", {"extract": "success"}), FakeDag("late", {"t": "success"}, parsed_at=3)]
+    with serve(FakeAirflow(dags, parse_times=True)) as fake:
+        code, _, out = run(fake, tmp_path)
+
+    assert code == 0, out
+    assert [dag for dag, _ in fake.triggered] == ["etl", "late"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "reason", "repeat"),
+    [
+        ("GET", "/api/v2/dags", TimeoutError(), True),
+        ("PATCH", "/api/v2/dags/etl", TimeoutError(), True),
+        ("POST", "/auth/token", TimeoutError(), True),
+        ("POST", "/api/v2/dags/etl/dagRuns", TimeoutError(), False),  # it may have been triggered
+        ("POST", "/api/v2/dags/etl/dagRuns", ConnectionRefusedError(), True),  # never received
+    ],
+)
+def test_a_request_without_an_answer_is_repeated_only_when_that_is_safe(
+    method: str, path: str, reason: Exception, repeat: bool
+) -> None:
+    assert client_module._may_repeat(method, path, reason) is repeat
