@@ -212,10 +212,27 @@ def render_log(body: Any) -> str:
             when = str(item.get("timestamp", ""))[:19]
             lines.append(" ".join(part for part in (when, level, event) if part))
             if item.get("error_detail"):
-                lines.append(json.dumps(item["error_detail"])[:2000])
+                lines.extend(_traceback(item["error_detail"]))
         else:
             lines.append(str(item))
     return "\n".join(lines)
+
+
+def _traceback(detail: Any) -> list[str]:
+    """Airflow 3's structured exception (a list of {exc_type, exc_value, frames}) as Python prints
+    one, so its last line is the error; anything else as JSON."""
+    if not isinstance(detail, list) or not all(isinstance(e, dict) and "exc_type" in e for e in detail):
+        return [json.dumps(detail)[:2000]]
+    lines = []
+    for exc in detail:
+        lines.append("Traceback (most recent call last):")
+        for frame in exc.get("frames") or []:
+            if isinstance(frame, dict):
+                lines.append(
+                    f'  File "{frame.get("filename")}", line {frame.get("lineno")}, in {frame.get("name")}'
+                )
+        lines.append(f"{exc['exc_type']}: {exc.get('exc_value')}")
+    return lines
 
 
 def wait_until(check: Any, timeout: float, interval: float = 1.0) -> Any:

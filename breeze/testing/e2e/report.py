@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,19 @@ from typing import Any
 from breeze.testing.incontainer import junit
 
 REPORT = "e2e.xml"
+
+
+_EXCEPTION_LINE = re.compile(r"^\s*[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Timeout)\b[^:]*: ")
+
+
+def last_error(log: str) -> str:
+    """The task's error from its log: the last exception line (`RuntimeError: ...`), else the
+    last line."""
+    lines = [line for line in log.strip().splitlines() if line.strip()]
+    for line in reversed(lines):
+        if _EXCEPTION_LINE.match(line):
+            return line.strip()
+    return lines[-1] if lines else ""
 
 
 def expected_state(task_id: str, expect: Mapping[str, str]) -> str:
@@ -41,7 +55,7 @@ class TaskResult:
         return self.state == self.expected
 
     def as_json(self) -> dict[str, Any]:
-        error = self.log.strip().splitlines()[-1] if self.log.strip() and not self.ok else None
+        error = last_error(self.log) if self.log.strip() and not self.ok else None
         return {
             "task": self.name,
             "state": self.state,

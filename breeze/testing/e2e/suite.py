@@ -269,7 +269,7 @@ class _Suite:
             path.write_text(text)
             tail = "\n".join(text.splitlines()[-30:])
             self.console.print(f"[bold]{result.dag_id}.{task.name}[/] ({task.state}), end of its log:")
-            self.console.print(tail, markup=False, highlight=False)
+            self.console.print(tail, markup=False, highlight=False, soft_wrap=True)  # lines kept whole
 
 
 def _parse_stamps(dags: list[dict[str, Any]], errors: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
