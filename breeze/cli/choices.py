@@ -30,7 +30,7 @@ Component = Literal[
     "redis",
 ]
 
-TEST_TYPES: tuple[str, ...] = ("unit", "dag-integrity", "dag-run", "lint", "all")
+TEST_TYPES: tuple[str, ...] = ("unit", "dag-integrity", "dag-run", "lint", "e2e", "all")
 ANSWERS: tuple[str, ...] = ("yes", "no")
 SHELLS: tuple[str, ...] = ("bash", "zsh", "fish")
 

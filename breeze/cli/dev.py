@@ -110,6 +110,12 @@ def start_airflow(
     wait: int = typer.Option(
         defaults.WAIT_SECONDS, "--wait", min=10, help="Seconds to wait for a healthy Airflow."
     ),
+    production: bool = typer.Option(
+        False,
+        "--production",
+        "--prod",
+        help="Run the production image (DAGs baked in, nothing mounted) the way the Helm chart does.",
+    ),
 ) -> int:
     """Run Airflow (API server, scheduler, dag-processor, triggerer, Celery worker) with the project mounted."""
     from breeze.stack.stack import start_airflow as run_start
@@ -125,6 +131,7 @@ def start_airflow(
         flower_port=flower_port,
         detach=detach,
         wait_seconds=wait,
+        production=production,
     )
     return run_start(ctx.obj, request)
 

@@ -2,9 +2,10 @@
 
 import typer
 
-from breeze.cli.choices import Backend, MysqlVersion, PostgresVersion, complete_test_types
+from breeze.cli.choices import Backend, Executor, MysqlVersion, PostgresVersion, complete_test_types
 from breeze.cli.dev import (
     BACKEND,
+    EXECUTOR,
     MYSQL_VERSION,
     PASSTHROUGH,
     POSTGRES_VERSION,
@@ -26,7 +27,7 @@ def tests(
         "--type",
         "-t",
         autocompletion=complete_test_types,
-        help="unit, dag-integrity, dag-run, lint or all (repeat or comma-separate).",
+        help="unit, dag-integrity, dag-run, lint, e2e or all (repeat or comma-separate).",
     ),
     dag_integrity: bool = typer.Option(False, "--dag-integrity", help="Shortcut for --type dag-integrity."),
     dag_run: str | None = typer.Option(
@@ -40,9 +41,13 @@ def tests(
         help="A task's expected final state (default success; TASK may be a glob).",
     ),
     backend: Backend = BACKEND,
+    executor: Executor = EXECUTOR,
     python: str | None = PYTHON,
     postgres_version: PostgresVersion = POSTGRES_VERSION,
     mysql_version: MysqlVersion = MYSQL_VERSION,
+    production: bool = typer.Option(
+        False, "--production", "--prod", help="e2e: run the production image the way the Helm chart does."
+    ),
 ) -> int:
     """Run the project's tests, DAG integrity checks, a real DAG run or lint in the CI image (`-- ARGS` go to pytest)."""
     from breeze.testing.params import TestsRequest
@@ -50,7 +55,12 @@ def tests(
 
     request = TestsRequest(
         stack=stack_request(
-            backend=backend, python=python, postgres_version=postgres_version, mysql_version=mysql_version
+            backend=backend,
+            executor=executor,
+            python=python,
+            postgres_version=postgres_version,
+            mysql_version=mysql_version,
+            production=production,
         ),
         types=tuple(test_type),
         dag_integrity=dag_integrity,

@@ -139,8 +139,9 @@ def _typed(key: Key, raw: Any, file: Path) -> Any:
     return raw
 
 
-# Sections whose keys another package declares and checks itself (breeze/k8s/settings.py).
-OWNED_ELSEWHERE: tuple[str, ...] = ("k8s", "deploy")
+# Sections whose keys another package declares and checks itself (breeze/k8s/settings.py,
+# breeze/testing/e2e/settings.py).
+OWNED_ELSEWHERE: tuple[str, ...] = ("k8s", "deploy", "e2e")
 
 
 def check_unknown(data: Mapping[str, Any], source: Path, by_section: Mapping[str, Mapping[str, Key]]) -> None:

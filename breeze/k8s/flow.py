@@ -4,12 +4,13 @@ run-complete-tests: create -> load -> deploy -> tests [-> upgrade -> tests] -> d
 from __future__ import annotations
 
 import contextlib
-import inspect
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Protocol
+from typing import Any, Protocol
+
+from rich.console import Console
 
 from breeze.context import AppContext
 from breeze.errors import BreezeError
@@ -19,22 +20,36 @@ from breeze.k8s.cluster import ClusterPlan
 from breeze.k8s.runner import K8sError, ToolFailed, explain
 from breeze.k8s.session import K8sRequest, Session, open_session
 from breeze.k8s.values import ADMIN_USER, ImageRef
+from breeze.testing import results
+from breeze.testing.e2e import run_e2e
+from breeze.testing.e2e.finish import airflow_major, show_outcome
+from breeze.testing.e2e.settings import load_e2e as load_e2e_settings
+from breeze.testing.e2e.suite import E2EOutcome
 
 
 class E2ESuite(Protocol):
-    """The e2e suite (breeze.testing.e2e): the same code runs against a compose stack and a cluster."""
+    """The e2e suite (breeze.testing.e2e.run_e2e): the same code runs against a compose stack and a
+    cluster."""
 
-    def __call__(self, base_url: str, username: str, password: str, *, results: Path = ...) -> int: ...
+    def __call__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        airflow_major: int,
+        dags: Sequence[str],
+        conf: Mapping[str, Any],
+        expectations: Mapping[str, Mapping[str, str]],
+        results_dir: Path,
+        console: Console,
+        *,
+        timeout: int = ...,
+        settle: float = ...,
+    ) -> E2EOutcome: ...
 
 
 def load_e2e() -> E2ESuite:
-    try:
-        from breeze.testing.e2e import run_e2e  # type: ignore[import-not-found,import-untyped,unused-ignore]
-    except ImportError:
-        raise K8sError(
-            "The end-to-end suite (`breeze tests --type e2e`) is not part of this breeze.",
-            fix="Update breeze; until then `breeze k8s status` and `breeze k8s logs` show the deployment.",
-        ) from None
+    """The suite: the one seam the simulated tests replace (no Airflow answers there)."""
     suite: E2ESuite = run_e2e
     return suite
 
@@ -44,13 +59,27 @@ def run_tests(session: Session, suite: Callable[[], E2ESuite] | None = None) -> 
     if session.ctx.dry_run:
         print(f"# run the e2e suite against {plan.base_url} as {ADMIN_USER}", flush=True)
         return 0
+    config = session.config
+    settings = load_e2e_settings(config)
     password = steps.project_secrets(session).admin_password
-    session.say(f"Running the e2e suite against {plan.base_url}")
-    run_e2e = (suite or load_e2e)()
-    # The suite's own options may grow; only what it accepts is handed over.
-    accepted = inspect.signature(run_e2e).parameters
-    extra = {"results": session.results()} if "results" in accepted else {}
-    return run_e2e(plan.base_url, ADMIN_USER, password, **extra)
+    run = (suite or load_e2e)()
+    _, run_dir = results.new_run_dir(config, "e2e-k8s", session.python)
+    session.say(
+        f"Running the e2e suite against {plan.base_url}; results in {run_dir.relative_to(config.root)}/"
+    )
+    outcome = run(
+        plan.base_url,
+        ADMIN_USER,
+        password,
+        airflow_major(config),
+        settings.dags,
+        settings.conf,
+        settings.expect,
+        run_dir,
+        session.ctx.console,
+        timeout=settings.timeout,
+    )
+    return show_outcome(session.ctx.console, config, run_dir, outcome)
 
 
 @contextlib.contextmanager
@@ -74,8 +103,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
 def run_complete_tests(ctx: AppContext, request: K8sRequest, session: Session | None = None) -> int:
     session = session or open_session(ctx, request)
     first = steps.preflight(session, ("kind", "kubectl", "helm"))
-    if not ctx.dry_run:
-        load_e2e()  # a breeze without the e2e suite fails here, before a cluster exists
+    load_e2e_settings(session.config)  # a bad [e2e] table fails here, before a cluster exists
     plan = steps.plan_cluster(session)
     started = False
     with sigterm_as_interrupt():

@@ -121,6 +121,12 @@ class StackParams:
     # the `airflow` service that runs them.
     run_id: str = ""
     test_mounts: tuple[str, ...] = ()
+    # --production: the production image, run as the Helm chart runs it (compose/production.yaml).
+    prod_image: str = ""
+
+    @property
+    def production(self) -> bool:
+        return bool(self.prod_image)
 
     def __post_init__(self) -> None:
         check_stack(self.config, self.backend, self.executor)
@@ -151,6 +157,12 @@ class StackParams:
         return self.config.root.stat().st_uid
 
     def compose_files(self) -> list[Path]:
+        if self.production:
+            # Nothing of the project is mounted, not even a compose.override.yaml.
+            files = [data_path("compose", "production.yaml")]
+            if self.executor == "CeleryExecutor":
+                files.append(data_path("compose", "production-celery.yaml"))
+            return files
         files = [data_path("compose", "airflow.yaml"), data_path("compose", f"backend-{self.backend}.yaml")]
         if self.executor == "CeleryExecutor":
             files.append(data_path("compose", "executor-celery.yaml"))
@@ -161,6 +173,8 @@ class StackParams:
         return files
 
     def profiles(self, *, components: bool) -> list[str]:
+        if self.production:
+            return ["airflow"] if components else []
         profiles = ["airflow", "airflow2" if self.airflow2 else "airflow3"] if components else []
         if components and self.flower and self.executor == "CeleryExecutor":
             profiles.append("flower")
@@ -199,6 +213,8 @@ class StackParams:
             "BREEZE_POSTGRES_IMAGE": self.postgres_image,
             "BREEZE_MYSQL_IMAGE": self.mysql_image,
             "BREEZE_REDIS_IMAGE": self.redis_image,
+            "BREEZE_PROD_IMAGE": self.prod_image,
+            "BREEZE_AIRFLOW_UID": str(self.config.airflow_uid),
         }
 
     def airflow_env(self) -> dict[str, str]:

@@ -1,9 +1,9 @@
-"""Preparing a stack, as small steps over an already loaded config and a checked request:
-settings -> ports -> CI image -> secrets -> params -> files -> the compose project."""
+"""Preparing a stack, as small steps over an already loaded config and a checked request: (production
+checks) -> settings -> ports -> CI or production image -> secrets -> params -> files -> compose project."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from breeze.compose import ComposeProject
 from breeze.config import ProjectConfig, select_python
@@ -12,6 +12,7 @@ from breeze.images.ensure import ensure_image
 from breeze.offline import registry
 from breeze.stack import defaults, ports
 from breeze.stack.params import StackParams, compose_project_name
+from breeze.stack.production import check_production
 from breeze.stack.request import CheckedRequest, check_project
 from breeze.stack.secrets import load_or_create
 from breeze.stack.settings import Settings, load_settings
@@ -40,13 +41,15 @@ def prepare(
     test_mounts: tuple[str, ...] = (),
 ) -> Prepared:
     """Everything up to a compose project that is ready to start (nothing started yet)."""
+    checked = check_production_request(config, checked)
     check_project(config, checked)
     python = select_python(config, checked.request.python)
     settings = read_settings(ctx, config)
     ctx.engine.require(compose=True)
     chosen = choose_ports(ctx, checked) if components else Ports()
-    ci_image = ensure_image(ctx, config, "ci", python)
-    params = make_params(ctx, config, checked, settings, chosen, ci_image, run_id, test_mounts)
+    production = checked.request.production
+    image = ensure_image(ctx, config, "prod" if production else "ci", python)
+    params = make_params(ctx, config, checked, settings, chosen, image, run_id, test_mounts)
     project = ctx.engine.compose_project(
         params.project_name,
         [str(f) for f in params.compose_files()],
@@ -54,6 +57,14 @@ def prepare(
         params.profiles(components=components),
     )
     return Prepared(params, project)
+
+
+def check_production_request(config: ProjectConfig, checked: CheckedRequest) -> CheckedRequest:
+    """--production: the checks of a production stack, and its backend (always postgres)."""
+    if not checked.request.production:
+        return checked
+    backend = check_production(config, checked.backend, flower=checked.request.flower)
+    return replace(checked, backend=backend)
 
 
 def read_settings(ctx: AppContext, config: ProjectConfig) -> Settings:
@@ -86,16 +97,18 @@ def make_params(
     checked: CheckedRequest,
     settings: Settings,
     chosen: Ports,
-    ci_image: str,
+    image: str,
     run_id: str,
     test_mounts: tuple[str, ...],
 ) -> StackParams:
-    """The stack's params (secrets made on first use), and the files compose reads written."""
+    """The stack's params (secrets made on first use), and the files compose reads written.
+    ``image`` is the CI image, or the production image for a --production request."""
     secrets = load_or_create(config.root, dry_run=ctx.dry_run)
     postgres = checked.postgres_version
     params = StackParams(
         config=config,
-        ci_image=ci_image,
+        ci_image="" if checked.request.production else image,
+        prod_image=image if checked.request.production else "",
         backend=checked.backend,
         executor=checked.executor,
         postgres_image=registry.service_image("postgres", postgres) or f"postgres:{postgres}",

@@ -32,6 +32,8 @@ class StackRequest:
     flower_port: int | None = None
     detach: bool = False
     wait_seconds: int = defaults.WAIT_SECONDS
+    # --production: the production image, run as the Helm chart runs it (compose/production.yaml).
+    production: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from breeze.errors import ConfigError, EngineCommandFailed, StackError
 from breeze.stack.lifecycle import compose_up, take_down, to_terminal
 from breeze.stack.params import ADMIN_USER, StackParams, compose_project_name
 from breeze.stack.prepare import Prepared, prepare
+from breeze.stack.production import MIGRATION_JOB
 from breeze.stack.request import ShellRequest, StackRequest, check_request
 from breeze.stack.secrets import load_or_create
 from breeze.stack.state import StackState, read_state
@@ -79,7 +80,10 @@ def _report_started(ctx: AppContext, params: StackParams, seconds: float) -> Non
     ctx.console.print(f"[bold green]Airflow is up[/] in {seconds:.0f} s: [bold]{url}[/]")
     ctx.console.print(f"Login: [bold]{ADMIN_USER}[/] / [bold]{password}[/]")
     ctx.console.print(
-        "DAG edits in dags/ show up within seconds. `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
+        f"The production image {params.prod_image}: its DAGs are baked in (`breeze build-image --production` "
+        "after an edit). `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
+        if params.production
+        else "DAG edits in dags/ show up within seconds. `breeze logs`, `breeze ps`, `breeze exec`, `breeze down`."
     )
 
 
@@ -163,7 +167,7 @@ def logs(ctx: AppContext, component: str | None, follow: bool) -> int:
     found = existing_stack(ctx)
     if not found:
         raise StackError("No stack has been started for this project.", fix="Run `breeze start-airflow`.")
-    known = [*found.state["components"], "airflow-init", "postgres", "mysql", "redis"]
+    known = [*found.state["components"], "airflow-init", MIGRATION_JOB, "postgres", "mysql", "redis"]
     if component and component not in known:
         raise ConfigError(f"Unknown component {component!r}.", fix=f"Use one of {', '.join(known)}.")
     with contextlib.suppress(KeyboardInterrupt):

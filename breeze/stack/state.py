@@ -15,9 +15,7 @@ from breeze.paths import cache_dir
 from breeze.stack.params import ADMIN_USER, StackParams, compose_project_name
 
 
-class StackState(TypedDict):
-    """state.json: how the stack was started, so later commands address the same compose project."""
-
+class _StackStateRequired(TypedDict):
     files: list[str]  # the compose files, in order
     env_file: str  # compose.env
     backend: str
@@ -25,6 +23,12 @@ class StackState(TypedDict):
     api_port: int
     components: list[str]
     profiles: list[str]
+
+
+class StackState(_StackStateRequired, total=False):
+    """state.json: how the stack was started, so later commands address the same compose project."""
+
+    production: bool  # since --production; a stack started before it is not one
 
 
 def stack_dir(project_name: str) -> Path:
@@ -40,6 +44,7 @@ def state_of(params: StackParams) -> StackState:
         api_port=params.api_port,
         components=params.components(),
         profiles=params.profiles(components=True),
+        production=params.production,
     )
 
 
@@ -54,6 +59,10 @@ def write_files(params: StackParams, admin_password: str, pools_json: str | None
     write_private(directory / "mounts.yaml", params.mounts_yaml(), 0o644, dry_run=dry_run)
     passwords = json.dumps({ADMIN_USER: admin_password})
     write_private(params.secrets_dir / "passwords.json", passwords, 0o660, dry_run=dry_run)
+    if params.production:
+        # The production image runs as its own UID, not the host user's: its copy of the users file
+        # must be open to it; the stack folder (0700) keeps other host users out.
+        write_private(directory / "passwords.json", passwords, 0o666, dry_run=dry_run)
     state = json.dumps(state_of(params), indent=2)
     write_private(directory / "state.json", state, 0o600, dry_run=dry_run)
 

@@ -14,6 +14,7 @@ from breeze.errors import EngineCommandFailed, EngineError, StackError
 from breeze.stack.health import component_health, is_healthy
 from breeze.stack.lifecycle import recent_logs
 from breeze.stack.params import StackParams
+from breeze.stack.production import MIGRATION_JOB
 
 
 def wait_healthy(ctx: AppContext, project: ComposeProject, params: StackParams, timeout: int) -> None:
@@ -71,7 +72,8 @@ class _Progress:
 
 def exited_services(ctx: AppContext, project: ComposeProject, params: StackParams) -> list[str]:
     """The services that stopped (or restarted: a crash loop) while the stack was starting."""
-    wanted = set(params.components()) | {"airflow-init"}
+    jobs = {"airflow-init", MIGRATION_JOB}
+    wanted = set(params.components()) | jobs
     try:
         containers = project.ps(all=True)
     except EngineCommandFailed as exc:
@@ -84,7 +86,7 @@ def exited_services(ctx: AppContext, project: ComposeProject, params: StackParam
     for container in containers:
         if container.service not in wanted:
             continue
-        if container.service == "airflow-init":
+        if container.service in jobs:
             if container.status == "exited" and container.exit_code != 0:
                 dead.append(container.service)
         elif container.status in ("exited", "dead") or container.restarting or container.restart_count > 0:

@@ -15,7 +15,7 @@ from breeze.stack.request import StackRequest
 from breeze.testing.incontainer.contract import Policies, RunSpec
 
 # The order they run in: cheap checks first, so a broken DAG file is reported before slow tests.
-TEST_TYPES: tuple[str, ...] = ("lint", "dag-integrity", "unit", "dag-run")
+TEST_TYPES: tuple[str, ...] = ("lint", "dag-integrity", "unit", "dag-run", "e2e")
 ALL_TYPES: tuple[str, ...] = ("lint", "dag-integrity", "unit")
 TASK_STATES: tuple[str, ...] = (
     "success", "failed", "skipped", "upstream_failed", "removed", "none",
@@ -103,6 +103,12 @@ def parse_types(values: tuple[str, ...], *, dag_integrity: bool, dag_run: str | 
         chosen.add("unit")
     if "dag-run" in chosen and dag_run is None:
         raise ConfigError("--type dag-run needs the DAG to run.", fix="Add --dag-run DAG_ID.")
+    if "e2e" in chosen and len(chosen) > 1:
+        others = ", ".join(kind for kind in TEST_TYPES if kind in chosen and kind != "e2e")
+        raise ConfigError(
+            f"--type e2e runs on its own (it starts all of Airflow), not with {others}.",
+            fix=f"Run `breeze tests --type e2e` and `breeze tests --type {others.replace(', ', ',')}` one after the other.",
+        )
     return tuple(kind for kind in TEST_TYPES if kind in chosen)
 
 
@@ -145,6 +151,16 @@ def parse_expect(values: tuple[str, ...]) -> dict[str, str]:
 
 def plan(config: ProjectConfig, request: TestsRequest) -> TestPlan:
     types = parse_types(request.types, dag_integrity=request.dag_integrity, dag_run=request.dag_run)
+    if request.stack.production and types != ("e2e",):
+        raise ConfigError(
+            "--production runs the e2e suite against the production image; the other types run in the CI image.",
+            fix="Add --type e2e (`breeze tests --type e2e --production`), or drop --production.",
+        )
+    if "e2e" in types and request.pytest_args:
+        raise ConfigError(
+            f"Arguments after the options ({' '.join(request.pytest_args)}) are for pytest, not the e2e suite.",
+            fix="Set the DAGs, conf and timeout of the e2e suite in [e2e] in breeze.toml.",
+        )
     if request.dag_run is not None and not _DAG_ID.match(request.dag_run):
         raise ConfigError(
             f"--dag-run {request.dag_run!r} is not a DAG id.",

@@ -18,15 +18,20 @@ from breeze.testing.incontainer.contract import DagRunReport, SummaryEntry, load
 IGNORE_ALL = "# Written by breeze: test results are never committed.\n*\n"
 
 
-def new_run_dir(config: ProjectConfig, backend: str, python: str) -> tuple[str, Path]:
-    """``<results>/<time>-<backend>-py<X.Y>-<random>``: parallel runs never share a folder."""
+def new_run_dir(
+    config: ProjectConfig, backend: str, python: str, *, dry_run: bool = False
+) -> tuple[str, Path]:
+    """``<results>/<time>-<backend>-py<X.Y>-<random>``: parallel runs never share a folder. A dry
+    run only names it (nothing is created)."""
     base = config.root / config.tests.results
+    run_id = secrets.token_hex(3)
+    directory = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{backend}-py{python}-{run_id}"
+    if dry_run:
+        return run_id, directory
     base.mkdir(parents=True, exist_ok=True)
     ignore = base / ".gitignore"
     if not ignore.exists():
         ignore.write_text(IGNORE_ALL)
-    run_id = secrets.token_hex(3)
-    directory = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{backend}-py{python}-{run_id}"
     directory.mkdir()
     return run_id, directory
 

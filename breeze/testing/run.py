@@ -38,6 +38,10 @@ def run_tests(ctx: AppContext, request: TestsRequest) -> int:
     checked = check_request(request.stack)
     config = load_project(ctx.project_dir)
     test_plan = plan(config, request)
+    if test_plan.types == ("e2e",):
+        from breeze.testing.e2e.local import run_e2e_tests
+
+        return run_e2e_tests(ctx, config, request.stack)
     python = select_python(config, request.stack.python)
     backend = request.stack.backend if test_plan.needs_database else "none"
     run_id, run_dir = results.new_run_dir(config, backend, python)

@@ -229,3 +229,37 @@ def test_dry_run_foreign_offline_images_with_a_simulated_docker_changes_nothing(
     assert built.startswith("docker buildx build ") and "--platform linux/arm64" in built
     assert mutating(simulated_docker) == []
     assert not registry.path().exists()
+
+
+def test_dry_run_e2e_tests_with_a_simulated_docker_prints_the_plan_and_writes_nothing(
+    simulated_docker: Path, offline_project: Path, breeze: Breeze
+) -> None:
+    before = files_under(cache_dir(), config_dir(), offline_project)
+
+    code, out, err = breeze("--dry-run", "--project", str(offline_project), "tests", "--type", "e2e")
+
+    assert code == 0, err
+    assert " up " in out and " down " in out and "--volumes" in out
+    assert "# run the e2e suite against http://127.0.0.1:" in out
+    assert mutating(simulated_docker) == []
+    created = files_under(cache_dir(), config_dir(), offline_project) - before
+    assert not [p for p in created if "contexts" not in p.parts], created  # not even test-results/
+    assert not (config_dir() / "projects").exists()
+
+
+def test_dry_run_e2e_tests_of_the_production_image_plans_its_stack_and_writes_nothing(
+    simulated_docker: Path, offline_project: Path, project_toml: Callable[[str], Path], breeze: Breeze
+) -> None:
+    project_toml('[airflow]\nconstraints = "none"\nextras = ["postgres"]\n')
+    before = files_under(cache_dir(), config_dir(), offline_project)
+
+    code, out, err = breeze(
+        "--dry-run", "--project", str(offline_project), "tests", "--type", "e2e", "--production"
+    )
+
+    assert code == 0, err
+    assert "production.yaml" in out and "backend-sqlite.yaml" not in out and " up " in out
+    assert "production image, postgres" in " ".join(err.split())
+    assert mutating(simulated_docker) == []
+    created = files_under(cache_dir(), config_dir(), offline_project) - before
+    assert not [p for p in created if "contexts" not in p.parts], created

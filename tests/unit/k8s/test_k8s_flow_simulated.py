@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from rich.console import Console
 
 from breeze.context import AppContext
 from breeze.errors import ConfigError
 from breeze.k8s import flow
 from breeze.k8s.runner import HelmTimeout, K8sError
 from breeze.k8s.session import K8sRequest, Session, open_session
+from breeze.testing.e2e.suite import E2EOutcome
 from tests.unit.k8s.conftest import FixedImages, Stubs
 
 PODS = (
@@ -28,14 +31,43 @@ TIMEOUT = "Error: UPGRADE FAILED: context deadline exceeded\n"
 
 
 class Suite:
+    """Stands in for breeze.testing.e2e.run_e2e (same signature): no Airflow answers here."""
+
     def __init__(self, code: int = 0) -> None:
         self.code = code
         self.calls: list[tuple[str, str]] = []
+        self.received: list[dict[str, Any]] = []
 
-    def __call__(self, base_url: str, username: str, password: str, *, results: Path) -> int:
+    def __call__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        airflow_major: int,
+        dags: Sequence[str],
+        conf: Mapping[str, Any],
+        expectations: Mapping[str, Mapping[str, str]],
+        results_dir: Path,
+        console: Console,
+        *,
+        timeout: int = 600,
+        settle: float = 5.0,
+    ) -> E2EOutcome:
         self.calls.append((base_url, username))
         assert password  # the project's admin password, handed over in-process, never in argv
-        return self.code
+        assert results_dir.is_dir()
+        self.received.append(
+            {
+                "airflow_major": airflow_major,
+                "dags": tuple(dags),
+                "conf": dict(conf),
+                "expectations": {dag: dict(tasks) for dag, tasks in expectations.items()},
+                "results_dir": results_dir,
+                "timeout": timeout,
+            }
+        )
+        summary = {"type": "e2e", "exit_code": self.code, "tests": 1, "seconds": 1.0, "report": "e2e.xml"}
+        return E2EOutcome(exit_code=self.code, summary=summary)
 
 
 @pytest.fixture
@@ -333,3 +365,47 @@ def test_simulated_a_failing_delete_does_not_hide_the_first_error(
     with pytest.raises(K8sError, match="helm upgrade"):
         complete()
     assert "Could not delete" in capsys.readouterr().err
+
+
+def test_simulated_the_suite_gets_the_e2e_settings_the_airflow_major_and_a_results_folder(
+    complete: Callable[..., int],
+    stubs: Stubs,
+    suite: Suite,
+    project: Path,
+    project_toml: Callable[[str], Path],
+) -> None:
+    project_toml(
+        """
+        [e2e]
+        dags = ["hello"]
+        conf = { rows = 3 }
+        timeout = 120
+
+        [e2e.expect]
+        hello = ["boom=failed"]
+        """
+    )
+    assert complete() == 0
+    [received] = suite.received
+    assert received["airflow_major"] == 3
+    assert received["dags"] == ("hello",)
+    assert received["conf"] == {"rows": 3}
+    assert received["expectations"] == {"hello": {"boom": "failed"}}
+    assert received["timeout"] == 120
+    run_dir: Path = received["results_dir"]
+    assert run_dir.parent == project / "test-results" and "-e2e-k8s-py" in run_dir.name
+    assert (project / "test-results" / "latest").resolve() == run_dir.resolve()
+
+
+def test_simulated_a_bad_e2e_table_fails_before_a_cluster_exists(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite, project_toml: Callable[[str], Path]
+) -> None:
+    project_toml(
+        """
+        [e2e]
+        timeout = "soon"
+        """
+    )
+    with pytest.raises(ConfigError, match="timeout"):
+        complete()
+    assert "kind create" not in stubs.verbs() and suite.calls == []

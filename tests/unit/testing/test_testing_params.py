@@ -49,7 +49,8 @@ def test_unknown_type_names_the_types() -> None:
 
     assert "--type 'integration' is not a test type" in info.value.message
     assert (
-        info.value.fix == "Use one of lint, dag-integrity, unit, dag-run or all (several: --type unit,lint)."
+        info.value.fix
+        == "Use one of lint, dag-integrity, unit, dag-run, e2e or all (several: --type unit,lint)."
     )
 
 
