@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from python_on_whales.exceptions import DockerException
 from rich.markup import escape
 from rich.table import Table
 
@@ -277,8 +278,6 @@ def check_port(port: int, what: str, option: str, holder: str | None) -> Check:
 
 def node_image_present(engine: Engine, image: str) -> bool | None:
     """Whether the engine holds the kind node image (None: the engine did not answer)."""
-    from python_on_whales.exceptions import DockerException
-
     try:
         return engine.image_exists(image)
     except DockerException:

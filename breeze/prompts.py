@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+import questionary
+
 if TYPE_CHECKING:
     from breeze.context import AppContext
 
@@ -20,8 +22,6 @@ def confirm(ctx: AppContext, question: str, *, default: bool, timeout: float | N
             f"{question} [bold]{'yes' if default else 'no'}[/] (default: no terminal; use --answer to choose)"
         )
         return default
-    import questionary
-
     prompt = questionary.confirm(question, default=default)
     if timeout is None:
         result = prompt.ask()

@@ -12,6 +12,7 @@ from breeze.config import load_project, select_python
 from breeze.context import AppContext
 from breeze.delivery import sbom_documents
 from breeze.errors import ConfigError, DeliveryError
+from breeze.images.build import specs_for
 
 INVENTORY_SCRIPT = Path(__file__).with_name("incontainer_inventory.py")
 
@@ -69,8 +70,6 @@ def check_request(request: SbomRequest) -> None:
 
 
 def project_image(ctx: AppContext, python: str | None) -> str:
-    from breeze.images.build import specs_for
-
     config = load_project(ctx.project_dir)
     return specs_for(config, "prod", select_python(config, python)).ref
 

@@ -3,6 +3,7 @@ cache so unrelated project files never invalidate a layer (and never leak into o
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -96,8 +97,6 @@ def _stage(spec: ImageSpec, config: ProjectConfig, path: Path, constraints_text:
 
 @contextmanager
 def _locked(lock_file: Path) -> Iterator[None]:
-    import fcntl
-
     with lock_file.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -123,8 +122,6 @@ def secret_files(index_text: str | None) -> Iterator[Path | None]:
     if index_text is None:
         yield None
         return
-    import tempfile
-
     fd, name = tempfile.mkstemp(prefix="breeze-index-", suffix=".env")
     try:
         os.fchmod(fd, 0o600)

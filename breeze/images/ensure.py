@@ -7,16 +7,15 @@ import os
 
 from breeze.config import ProjectConfig
 from breeze.context import AppContext
+from breeze.images.build import build_image, specs_for
+from breeze.images.context import changed_parts, stage_context
+from breeze.images.inputs import constraints_text
 from breeze.images.params import LABEL_PREFIX, Kind, ca_bundle
 
 REBUILD_QUESTION_TIMEOUT = 10.0
 
 
 def ensure_image(ctx: AppContext, config: ProjectConfig, kind: Kind, python: str) -> str:
-    from breeze.images.build import build_image, specs_for
-    from breeze.images.context import changed_parts, stage_context
-    from breeze.images.inputs import constraints_text
-
     spec = specs_for(config, kind, python, ctx.engine)
     if not ctx.engine.image_exists(spec.ref):
         ctx.console.print(f"The {spec.title} does not exist yet: building it.")

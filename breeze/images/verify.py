@@ -8,10 +8,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from rich.markup import escape
+from rich.table import Table
+
+from breeze import platforms
 from breeze.config import ProjectConfig, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.engine import Engine, RunResult
 from breeze.errors import ConfigError, VerifyError
+from breeze.images.build import specs_for
+from breeze.images.ensure import ensure_image
 from breeze.images.params import LABEL_PREFIX, Kind
 
 ARBITRARY_UID = "43210"
@@ -83,8 +89,6 @@ def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
                 _target(config, request.kind, _platform_ref(ctx, config, request.kind, python, platform))
             )
     else:
-        from breeze.images.ensure import ensure_image
-
         config = load_project(ctx.project_dir)
         for python in select_pythons(config, list(request.pythons)):
             ref = ensure_image(ctx, config, request.kind, python)
@@ -106,8 +110,6 @@ def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
 
 def _platform(value: str | None) -> str | None:
     """The one platform to verify on (checked to run here), or None for the machine's own."""
-    from breeze import platforms
-
     if value is None:
         return None
     wanted = platforms.parse([value])
@@ -123,9 +125,6 @@ def _platform(value: str | None) -> str | None:
 def _platform_ref(ctx: AppContext, config: ProjectConfig, kind: Kind, python: str, platform: str) -> str:
     """The project's image for ``platform``: ``<ref>-<os>-<arch>`` (several platforms were built)
     or ``<ref>`` when that is the platform's image (``build-image --platform`` of one)."""
-    from breeze import platforms
-    from breeze.images.build import specs_for
-
     ref = specs_for(config, kind, python).ref
     for candidate in (platforms.platform_ref(ref, platform), ref):
         if ctx.engine.image_exists(candidate) and ctx.engine.image_platform(candidate) == platform:
@@ -313,9 +312,6 @@ def check_no_compilers(engine: Engine, target: Target, _: VerifyRequest) -> Chec
 
 
 def _report(ctx: AppContext, target: Target, results: list[CheckResult]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     table = Table(title=f"verify-image {target.ref}", title_justify="left", show_edge=False)
     table.add_column("check")
     table.add_column("result")

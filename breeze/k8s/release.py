@@ -26,6 +26,7 @@ from breeze.k8s.values import (
 )
 from breeze.paths import cache_dir
 from breeze.stack.ports import free_port
+from breeze.stack.secrets import load_or_create
 
 HEALTH_PATH = "/api/v2/monitor/health"
 HEALTH_ATTEMPTS = 30
@@ -131,8 +132,6 @@ def pushed_digest(ctx: AppContext, config: ProjectConfig, repository: str) -> st
 
 
 def deploy(ctx: AppContext, request: DeployRequest) -> int:
-    from breeze.stack.secrets import load_or_create
-
     config = load_project(ctx.project_dir)
     settings = load_deploy(config, request.overrides())
     image = image_ref(ctx, config, settings, request)

@@ -38,6 +38,7 @@ from breeze.k8s.values import (
     write_values,
 )
 from breeze.stack.ports import choose, free_port
+from breeze.stack.secrets import load_or_create
 
 REGISTRY_CONTAINER = "breeze-registry"
 
@@ -153,8 +154,6 @@ def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
 
 
 def project_secrets(session: Session) -> Secrets:
-    from breeze.stack.secrets import load_or_create
-
     stack = load_or_create(session.config.root)
     return Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
 

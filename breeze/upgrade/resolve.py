@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import uv
 from packaging.utils import canonicalize_name
 
 from breeze.config import ProjectConfig
@@ -94,8 +95,6 @@ def uv_env(config: ProjectConfig, environ: Mapping[str, str]) -> dict[str, str]:
 
 def resolve(ctx: AppContext, config: ProjectConfig, airflow_version: str, python: str) -> Resolution:
     """The pinned environment for ``airflow_version``; a conflict is a Resolution with uv's reason."""
-    import uv
-
     target = replace(config, airflow_version=airflow_version)
     ca = ca_bundle(config, os.environ)
     with tempfile.TemporaryDirectory(prefix="breeze-upgrade-") as scratch:

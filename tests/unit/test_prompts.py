@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
+from breeze import prompts
 from breeze.context import AppContext
 from breeze.prompts import confirm
 
 
 @pytest.fixture(autouse=True)
 def no_prompt_library(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Importing questionary (the only way to ask) fails: a question that would block errors instead.
-    monkeypatch.setitem(sys.modules, "questionary", None)
+    # questionary (the only way to ask) is gone: a question that would block errors instead.
+    monkeypatch.setattr(prompts, "questionary", None)
 
 
 @pytest.mark.parametrize(("answer", "expected"), [("yes", True), ("no", False)])
