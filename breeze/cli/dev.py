@@ -1,9 +1,14 @@
 """Local Airflow: shell, start-airflow, exec, ps, logs, down (thin commands over breeze.stack)."""
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from breeze.cli.choices import Backend, Component, Executor, MysqlVersion, PostgresVersion, complete_pythons
 from breeze.stack import defaults
+
+if TYPE_CHECKING:
+    from breeze.stack.request import StackRequest
 
 # Options shared by shell and start-airflow (Typer reads them from the defaults).
 BACKEND = typer.Option(defaults.BACKEND, "--backend", "-b", help="Metadata database.")
@@ -52,9 +57,10 @@ def passthrough_args(ctx: typer.Context) -> tuple[str, ...]:
     return after
 
 
-def stack_request(**values: object):  # type: ignore[no-untyped-def]
-    from breeze.stack.stack import StackRequest
+def stack_request(**values: object) -> "StackRequest":
+    from breeze.stack.request import StackRequest
 
+    # Each option is typed at its command; here they are passed on as the request's fields.
     return StackRequest(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
 
 
