@@ -18,45 +18,59 @@ def register(app: typer.Typer) -> None:
     app.command("verify-image")(verify_image)
 
 
+# build-image's options (declared here so the command reads as its parameters)
+PRODUCTION_OPTION = typer.Option(False, "--production", "--prod", help="Build the production image.")
+PYTHON_OPTION = typer.Option(None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP)
+AIRFLOW_VERSION_OPTION = typer.Option(None, "--airflow-version", help="Airflow release, e.g. 3.3.2.")
+EXTRAS_OPTION = typer.Option(None, "--extras", help="Airflow extras, comma-separated.")
+ADDITIONAL_PYTHON_DEPS_OPTION = typer.Option(
+    None, "--additional-python-deps", help="Extra Python requirement(s), e.g. 'pandas<3'. Repeatable."
+)
+APT_OPTION = typer.Option(None, "--apt", help="Extra runtime apt package(s). Repeatable.")
+BUILD_APT_OPTION = typer.Option(
+    None, "--build-apt", help="Extra build-only apt package(s) (PROD build stage). Repeatable."
+)
+AIRFLOW_UID_OPTION = typer.Option(None, "--airflow-uid", help="UID of the airflow user (50000).")
+AIRFLOW_HOME_OPTION = typer.Option(None, "--airflow-home", help="AIRFLOW_HOME in the image.")
+BASE_IMAGE_OPTION = typer.Option(
+    None,
+    "--base-image",
+    help="Base image; '{python}' is replaced by the flavour (e.g. python:{python}-slim).",
+)
+CONSTRAINTS_OPTION = typer.Option(
+    None, "--constraints", help="none, official, a URL or a file: constraints for the install."
+)
+CA_BUNDLE_OPTION = typer.Option(
+    None,
+    "--ca-bundle",
+    help="PEM CA bundle for the build's HTTPS (default: PIP_CERT/SSL_CERT_FILE of the host).",
+)
+SECRET_OPTION = typer.Option(
+    None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
+)
+NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Build without the layer cache.")
+JSON_OPTION = typer.Option(
+    False, "--json", help="Print the built images (references, tags, image IDs) as JSON on stdout."
+)
+
+
 def build_image(
     ctx: typer.Context,
-    production: bool = typer.Option(False, "--production", "--prod", help="Build the production image."),
-    python: list[str] | None = typer.Option(
-        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
-    ),
-    airflow_version: str | None = typer.Option(
-        None, "--airflow-version", help="Airflow release, e.g. 3.3.2."
-    ),
-    extras: str | None = typer.Option(None, "--extras", help="Airflow extras, comma-separated."),
-    additional_python_deps: list[str] | None = typer.Option(
-        None, "--additional-python-deps", help="Extra Python requirement(s), e.g. 'pandas<3'. Repeatable."
-    ),
-    apt: list[str] | None = typer.Option(None, "--apt", help="Extra runtime apt package(s). Repeatable."),
-    build_apt: list[str] | None = typer.Option(
-        None, "--build-apt", help="Extra build-only apt package(s) (PROD build stage). Repeatable."
-    ),
-    airflow_uid: int | None = typer.Option(None, "--airflow-uid", help="UID of the airflow user (50000)."),
-    airflow_home: str | None = typer.Option(None, "--airflow-home", help="AIRFLOW_HOME in the image."),
-    base_image: str | None = typer.Option(
-        None,
-        "--base-image",
-        help="Base image; '{python}' is replaced by the flavour (e.g. python:{python}-slim).",
-    ),
-    constraints: str | None = typer.Option(
-        None, "--constraints", help="none, official, a URL or a file: constraints for the install."
-    ),
-    ca_bundle: Path | None = typer.Option(
-        None,
-        "--ca-bundle",
-        help="PEM CA bundle for the build's HTTPS (default: PIP_CERT/SSL_CERT_FILE of the host).",
-    ),
-    secret: list[str] | None = typer.Option(
-        None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
-    ),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Build without the layer cache."),
-    json: bool = typer.Option(
-        False, "--json", help="Print the built images (references, tags, image IDs) as JSON on stdout."
-    ),
+    production: bool = PRODUCTION_OPTION,
+    python: list[str] | None = PYTHON_OPTION,
+    airflow_version: str | None = AIRFLOW_VERSION_OPTION,
+    extras: str | None = EXTRAS_OPTION,
+    additional_python_deps: list[str] | None = ADDITIONAL_PYTHON_DEPS_OPTION,
+    apt: list[str] | None = APT_OPTION,
+    build_apt: list[str] | None = BUILD_APT_OPTION,
+    airflow_uid: int | None = AIRFLOW_UID_OPTION,
+    airflow_home: str | None = AIRFLOW_HOME_OPTION,
+    base_image: str | None = BASE_IMAGE_OPTION,
+    constraints: str | None = CONSTRAINTS_OPTION,
+    ca_bundle: Path | None = CA_BUNDLE_OPTION,
+    secret: list[str] | None = SECRET_OPTION,
+    no_cache: bool = NO_CACHE_OPTION,
+    json: bool = JSON_OPTION,
     platform: list[str] | None = typer.Option(None, "--platform", help=PLATFORM_HELP),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
