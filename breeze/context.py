@@ -26,8 +26,10 @@ def _is_interactive() -> bool:
 
 def _real_engine(ctx: AppContext) -> Engine:
     from breeze.engine import Engine  # python-on-whales is slow to import: not for --help
+    from breeze.enginechoice import engine_name
 
-    return Engine(console=ctx.console, verbose=ctx.verbose, dry_run=ctx.dry_run)
+    name = engine_name(ctx.project_dir)
+    return Engine(console=ctx.console, verbose=ctx.verbose, dry_run=ctx.dry_run, name=name)
 
 
 @dataclass

@@ -89,7 +89,7 @@ def engine_facts(engine: Engine) -> EngineFacts:
         except EngineCommandFailed as exc:
             return None, exc.last_line or "no answer"
 
-    if not engine._docker_binary():
+    if not engine._binary(engine.name):
         return EngineFacts(server_error="the `docker` client is not installed")
     server, error = ask(engine.server_version)
     root = ask(engine.root_dir)[0] if server else None

@@ -54,12 +54,26 @@ class RunResult:
         return (self.stdout + ("\n" if self.stdout and self.stderr else "") + self.stderr).strip()
 
 
+PODMAN_FIX = (
+    "Install podman (Debian: `sudo bash scripts/install-podman.sh` from the breeze repository, "
+    "which also writes the containers.conf breeze needs), then check `podman info`; or choose "
+    "docker with `BREEZE_ENGINE=docker`."
+)
+
+
 class Engine:
-    def __init__(self, console: Console, verbose: bool = False, dry_run: bool = False) -> None:
+    def __init__(
+        self, console: Console, verbose: bool = False, dry_run: bool = False, name: str = "docker"
+    ) -> None:
         self.console = console
         self.verbose = verbose
         self.dry_run = dry_run
+        self.name = name  # "docker" or "podman" (breeze.enginechoice)
         self._checked: set[str] = set()
+
+    @property
+    def is_podman(self) -> bool:
+        return self.name == "podman"
 
     # -- the seam ---------------------------------------------------------------------------
     def _trace(self, argv: list[str]) -> bool:
@@ -77,6 +91,8 @@ class Engine:
 
     def _new_client(self, **compose: Any) -> DockerClient:
         install_trace()
+        if self.is_podman:
+            return DockerClient(client_call=["podman"], client_type="podman", **compose)
         return DockerClient(**compose)
 
     @cached_property
@@ -120,15 +136,16 @@ class Engine:
     def require(self, *, buildx: bool = False, compose: bool = False) -> None:
         """Fail with the fix when the engine (or buildx / compose v2) is not there."""
         if "engine" not in self._checked:
-            if not self._docker_binary():
-                raise EngineError("The `docker` command-line client is not installed.", fix=ENGINE_FIX)
+            fix = PODMAN_FIX if self.is_podman else ENGINE_FIX
+            if not self._binary(self.name):
+                raise EngineError(f"The `{self.name}` command-line client is not installed.", fix=fix)
             try:
                 self._call(self.docker.version)
             except EngineCommandFailed as exc:
                 host = os.environ.get("DOCKER_HOST")
                 raise EngineError(
                     f"No container engine answers{' at ' + host if host else ''}.",
-                    fix=ENGINE_FIX,
+                    fix=fix,
                     details=exc.stderr,
                 ) from None
             self._checked.add("engine")
@@ -172,8 +189,8 @@ class Engine:
         return str(root) if root else None
 
     @staticmethod
-    def _docker_binary() -> str | None:
-        return shutil.which("docker")
+    def _binary(name: str) -> str | None:
+        return shutil.which(name)
 
     # -- images -----------------------------------------------------------------------------
     def image_exists(self, ref: str) -> bool:

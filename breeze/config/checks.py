@@ -87,6 +87,21 @@ def constraints(value: Value, site: Site) -> str:
     return str(path)
 
 
+ENGINE_NAMES = ("docker", "podman")
+
+
+def engine_name(value: Value, _site: Site | None = None) -> str | None:
+    if value.value is None:
+        return None
+    text = str(value.value).strip().lower()
+    if text not in ENGINE_NAMES:
+        raise value.fail(
+            "is not a container engine breeze drives",
+            "Use `docker` or `podman` (or leave it unset: docker, or podman when it is the only one).",
+        )
+    return text
+
+
 def python(value: Value, _site: Site | None = None) -> str:
     text = str(value.value)
     if text not in PYTHON_VERSIONS:

@@ -53,6 +53,7 @@ KEYS: tuple[Key, ...] = (
     key("image.python-path",           "list",  (),              None,                            c.strings,             "python_path"),
     key("image.env",                   "table", {},              None,                            c.image_env,           "image_env"),
     key("image.dockerfile",            "str",   None,            None,                            c.dockerfile,          "dockerfile",                  "Dockerfile if present"),
+    key("engine.name",                 "str",   None,            "BREEZE_ENGINE",                 c.engine_name,         None,                          "docker; podman when it is the only engine"),
     key("build.ca-bundle",             "str",   None,            "BREEZE_CA_BUNDLE",              c.ca_bundle,           "ca_bundle",                   "the host's PIP_CERT/SSL_CERT_FILE"),
     key("build.index-url",             "str",   "",              "BREEZE_INDEX_URL",              c.index_url,           "index_url"),
     key("build.extra-index-urls",      "list",  (),              "BREEZE_EXTRA_INDEX_URLS",       c.index_urls,          "extra_index_urls"),
