@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_engine_dry_run import FAKE_DOCKER_WITH_IMAGES, built_image
+from tests.unit.test_engine_dry_run import simulated_docker as simulated_docker
+
 Breeze = Callable[..., tuple[int, str, str]]
 
 OLD_AIRFLOW = '[airflow]\nversion = "2.10.5"\n'
@@ -265,6 +268,8 @@ CASES = [
     case("push", '[image]\nregistry = "Reg!stry.io"\n', None, 2, "[image] registry 'Reg!stry.io' is not a registry name"),
     case("push --registry 127.0.0.1:5000", None, None, 2, "is not a git work tree"),
     case("push --registry 127.0.0.1:5000 --python 3.7", None, None, 2, "unknown Python version"),
+    case("push --registry 127.0.0.1:5000 --platform linux/s390x", None, None, 2, "Unknown platform 'linux/s390x'"),
+    case("push --registry 127.0.0.1:5000 --platform linux/amd64,windows/arm64", None, None, 2, "Unknown platform 'windows/arm64'"),
     case("sbom --format xml", None, None, 2, "--format 'xml' is not an SBOM format"),
     case("sbom --python 3.7", None, None, 2, "unknown Python version"),
     case("sbom --output {tmp}/no/such/dir/sbom.json --image x:1", None, None, 2, "does not exist"),
@@ -356,3 +361,50 @@ def test_a_foreign_platform_without_emulation_is_refused_with_the_fix(
 
 def test_the_catalogue_is_big_enough() -> None:
     assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(
+    ("built", "missing"), [((), "linux/amd64"), (("linux/amd64",), "linux/arm64")], ids=["none", "amd64 only"]
+)
+def test_a_platform_not_built_is_named_with_the_build_command_simulated(
+    simulated_docker: Path,
+    run_bad: Callable[..., tuple[int, str, str]],
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    built: tuple[str, ...],
+    missing: str,
+) -> None:
+    """A fake `docker` (tests/unit/test_engine_dry_run.py) knows the images of ``built``."""
+    import subprocess
+
+    from breeze import platforms as platforms_module
+    from breeze.config import load_project
+    from breeze.errors import DeliveryError
+    from breeze.git import git_info
+
+    (tmp_path / "bin" / "docker").write_text(FAKE_DOCKER_WITH_IMAGES)
+    monkeypatch.setattr(platforms_module, "native", lambda: "linux/amd64")
+    monkeypatch.setenv("FAKE_DOCKER_IMAGES", str(tmp_path))
+    (project / "breeze.toml").write_text(
+        (project / "breeze.toml").read_text() + '[airflow]\nconstraints = "none"\n'
+    )
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *argv],
+                       check=True, capture_output=True)  # fmt: skip
+    git = git_info(project)
+    assert git is not None
+    for each in built:
+        built_image(load_project(project, env={}), each, git.sha, tmp_path)
+
+    exit_code, out, err = run_bad(
+        "push --registry 127.0.0.1:5000 --platform linux/amd64,linux/arm64", None, {}, {}
+    )
+
+    python = load_project(project, env={}).python_default
+    assert exit_code == DeliveryError.exit_code, out + err
+    assert (
+        f"There is no {missing} production image demo:1.0.0-python{python}-{missing.replace('/', '-')}" in err
+    )
+    assert f"breeze build-image --production --python {python} --platform linux/amd64,linux/arm64" in err
+    assert "Traceback" not in out + err
