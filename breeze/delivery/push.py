@@ -138,6 +138,14 @@ def check_image(
     what = f"{platform} production image" if several else "production image"
     if not ctx.engine.image_exists(spec.ref):
         raise DeliveryError(f"There is no {what} {spec.ref} to push yet.", fix=f"Build it first: `{build}`.")
+    # Before the fingerprint: another platform's image was built on another base, so it would
+    # only look out of date.
+    found = ctx.engine.image_platform(spec.ref) if platform else platform
+    if found != platform:
+        raise DeliveryError(
+            f"The {what} {spec.ref} is for {found}, not {platform}.",
+            fix=f"Build it for {platform}: `{build}`.",
+        )
     labels = ctx.engine.image_labels(spec.ref)
     if labels.get("org.opencontainers.image.revision") != git.sha:
         raise DeliveryError(
@@ -149,12 +157,6 @@ def check_image(
     if labels.get(f"{LABEL_PREFIX}.fingerprint", "").split(";", 1)[0] != staged.fingerprint:
         raise DeliveryError(
             f"The {what} {spec.ref} is older than the project's files.", fix=f"Rebuild it: `{build}`."
-        )
-    found = ctx.engine.image_platform(spec.ref) if platform else platform
-    if found != platform:
-        raise DeliveryError(
-            f"The {what} {spec.ref} is for {found}, not {platform}.",
-            fix=f"Build it for {platform}: `{build}`.",
         )
 
 

@@ -325,9 +325,12 @@ def test_dry_run_two_platform_push_with_a_simulated_docker_prints_every_step_and
     assert not (offline_project / ".breeze").exists()
 
 
-def built_image(config: ProjectConfig, platform: str, sha: str, images: Path) -> str:
-    """What `docker image inspect` says of this platform's image of a two-platform build."""
-    spec = specs_for(config, "prod", config.python_default, platform=platform, per_platform=True)
+def built_image(
+    config: ProjectConfig, platform: str, sha: str, images: Path, per_platform: bool = True
+) -> str:
+    """What `docker image inspect` says of this platform's image of a two-platform build (or, not
+    ``per_platform``, of a build for that platform alone)."""
+    spec = specs_for(config, "prod", config.python_default, platform=platform, per_platform=per_platform)
     staged = stage_context(spec, constraints_text(config, spec.python, ca_bundle(config, os.environ)))
     labels = {
         "org.opencontainers.image.revision": sha,

@@ -364,8 +364,14 @@ def test_the_catalogue_is_big_enough() -> None:
 
 
 @pytest.mark.parametrize(
-    ("built", "missing"), [((), "linux/amd64"), (("linux/amd64",), "linux/arm64")], ids=["none", "amd64 only"]
-)
+    ("built", "argv", "messages"),
+    [
+        ((), "--platform linux/amd64,linux/arm64", ["There is no linux/amd64 production image demo:1.0.0-python{py}-linux-amd64", "breeze build-image --production --python {py} --platform linux/amd64,linux/arm64"]),
+        (("linux/amd64",), "--platform amd64,arm64", ["There is no linux/arm64 production image demo:1.0.0-python{py}-linux-arm64", "breeze build-image --production --python {py} --platform linux/amd64,linux/arm64"]),
+        (("linux/amd64 alone",), "--platform linux/arm64", ["The production image demo:1.0.0-python{py} is for linux/amd64, not linux/arm64", "Build it for linux/arm64: `breeze build-image --production --python {py} --platform linux/arm64`"]),
+    ],
+    ids=["none built", "amd64 only", "the image is amd64"],
+)  # fmt: skip
 def test_a_platform_not_built_is_named_with_the_build_command_simulated(
     simulated_docker: Path,
     run_bad: Callable[..., tuple[int, str, str]],
@@ -373,9 +379,11 @@ def test_a_platform_not_built_is_named_with_the_build_command_simulated(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     built: tuple[str, ...],
-    missing: str,
+    argv: str,
+    messages: list[str],
 ) -> None:
-    """A fake `docker` (tests/unit/test_engine_dry_run.py) knows the images of ``built``."""
+    """A fake `docker` (tests/unit/test_engine_dry_run.py) knows the images ``built`` made:
+    each platform's of a two-platform build, or (``alone``) one platform's under the usual tags."""
     import subprocess
 
     from breeze import platforms as platforms_module
@@ -389,22 +397,19 @@ def test_a_platform_not_built_is_named_with_the_build_command_simulated(
     (project / "breeze.toml").write_text(
         (project / "breeze.toml").read_text() + '[airflow]\nconstraints = "none"\n'
     )
-    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
-        subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *argv],
+    for git_argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *git_argv],
                        check=True, capture_output=True)  # fmt: skip
     git = git_info(project)
     assert git is not None
+    config = load_project(project, env={})
     for each in built:
-        built_image(load_project(project, env={}), each, git.sha, tmp_path)
+        built_image(config, each.split()[0], git.sha, tmp_path, per_platform=not each.endswith(" alone"))
 
-    exit_code, out, err = run_bad(
-        "push --registry 127.0.0.1:5000 --platform linux/amd64,linux/arm64", None, {}, {}
-    )
+    exit_code, out, err = run_bad(f"push --registry 127.0.0.1:5000 {argv}", None, {}, {})
 
-    python = load_project(project, env={}).python_default
     assert exit_code == DeliveryError.exit_code, out + err
-    assert (
-        f"There is no {missing} production image demo:1.0.0-python{python}-{missing.replace('/', '-')}" in err
-    )
-    assert f"breeze build-image --production --python {python} --platform linux/amd64,linux/arm64" in err
-    assert "Traceback" not in out + err
+    text = " ".join(err.split())
+    for message in messages:
+        assert message.format(py=config.python_default) in text
+    assert "Fix: " in err and "Traceback" not in out + err
