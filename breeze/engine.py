@@ -9,7 +9,7 @@ import contextlib
 import os
 import shlex
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
@@ -384,9 +384,10 @@ class Engine:
         image = self._call(self.docker.image.inspect, ref)
         return f"{image.os}/{image.architecture}"
 
-    def create_manifest_list(self, target: str, sources: list[str]) -> None:
-        """``docker buildx imagetools create -t TARGET SOURCES...`` (all already in the registry)."""
-        self._call(self.docker.buildx.imagetools.create, sources=sources, tags=[target])
+    def create_manifest_list(self, target: str, sources: list[str], more_tags: Sequence[str] = ()) -> None:
+        """``docker buildx imagetools create -t TARGET [-t MORE...] SOURCES...`` (all already in the
+        registry; one call, so every tag names the same list)."""
+        self._call(self.docker.buildx.imagetools.create, sources=sources, tags=[target, *more_tags])
 
     def manifest_platforms(self, ref: str) -> list[str]:
         """The platforms a registry manifest list holds (``buildx imagetools inspect --raw``)."""

@@ -13,6 +13,8 @@ class RegistryManifest:
     digest: str  # the manifest's digest: what `image@digest` pulls
     config_digest: str  # the image config's digest: equal to the local image ID for the same content
     media_type: str = ""
+    # A manifest list / OCI index: (os/arch, manifest digest) of each image it joins.
+    manifests: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def parse(cls, raw: str, described: str) -> RegistryManifest:
@@ -22,6 +24,11 @@ class RegistryManifest:
             digest=str(json.loads(described)["digest"]),
             config_digest=str((manifest.get("config") or {}).get("digest", "")),
             media_type=str(manifest.get("mediaType", "")),
+            manifests=tuple(
+                (f"{m['platform'].get('os', '')}/{m['platform'].get('architecture', '')}", str(m["digest"]))
+                for m in manifest.get("manifests") or []
+                if isinstance(m.get("platform"), dict)
+            ),
         )
 
 

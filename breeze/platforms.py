@@ -134,11 +134,14 @@ def require_emulation(platforms: Iterable[str], root: Path | None = None) -> Non
             )
 
 
-def manifest_list(engine: Engine, target: str, sources: list[str]) -> list[str]:
-    """Join pushed per-platform images into one manifest list ``target`` in the registry (what
-    ``breeze push`` calls after pushing each ``<ref>-<os>-<arch>``); return its platforms."""
+def manifest_list(
+    engine: Engine, target: str, sources: list[str], more_tags: Iterable[str] = ()
+) -> list[str]:
+    """Join pushed per-platform images into one manifest list ``target`` (and ``more_tags``) in the
+    registry (what ``breeze push`` calls after pushing each ``<ref>-<os>-<arch>``); return its
+    platforms (none in a dry run)."""
     engine.require(buildx=True)
-    engine.create_manifest_list(target, sources)
+    engine.create_manifest_list(target, sources, tuple(more_tags))
     if engine.dry_run:
         return []
     return engine.manifest_platforms(target)

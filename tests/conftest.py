@@ -16,6 +16,8 @@ import pytest
 
 # Fixture repositories hold tests of their own (run inside breeze's images), not breeze's tests.
 collect_ignore = ["fixtures"]
+# Session fixtures shared by integration tests of several packages (the two-platform image).
+pytest_plugins = ["tests.integration.platform_build"]
 
 ENGINE_GUARD = "unit test reached the container engine; mark it @pytest.mark.integration"
 HOST_TOOL_GUARD = "unit test ran a host tool (debootstrap); mark it @pytest.mark.integration"

@@ -37,6 +37,13 @@ def push(
         "--allow-dirty",
         help="Push from a tree with uncommitted changes (tag <sha>-dirty-python<X.Y>).",
     ),
+    platform: list[str] | None = typer.Option(
+        None,
+        "--platform",
+        help="Push the image build-image --platform made for these platform(s), e.g. "
+        "linux/amd64,linux/arm64: several are pushed as one manifest list (default: what the last "
+        "build made). Repeatable.",
+    ),
 ) -> int:
     """Push the production image(s) under the commit's tag; print and record the digests."""
     from breeze.delivery.push import PushRequest, push_images
@@ -48,6 +55,7 @@ def push(
         latest=latest,
         force=force,
         allow_dirty=allow_dirty,
+        platforms=tuple(platform or ()),
     )
     return push_images(ctx.obj, request)
 

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TypedDict, cast
+from typing import NotRequired, TypedDict, cast
 
 from breeze.errors import ConfigError
 
@@ -20,12 +20,13 @@ FILENAME = "pushed.json"
 
 class PushedImage(TypedDict):
     repository: str
-    digest: str  # sha256:...
+    digest: str  # sha256:... (of the manifest list when several platforms were pushed)
     reference: str  # repository@digest: what deploy uses
     tags: list[str]
     commit: str
     version: str
     pushed_at: str
+    platforms: NotRequired[list[str]]  # a multi-platform push: what the manifest list joins
 
 
 class PushedFile(TypedDict):

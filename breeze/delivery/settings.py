@@ -21,16 +21,42 @@ _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 
 
 @dataclass(frozen=True)
+class PlatformImage:
+    """One platform's image of a multi-platform push: built and tagged on its own by
+    ``build-image --platform A,B``, pushed under the commit's tag plus ``-<os>-<arch>``."""
+
+    platform: str  # linux/arm64
+    local_ref: str  # <name>:<version>-python<X.Y>-linux-arm64
+    remote_ref: str  # <repository>:<sha12>-python<X.Y>-linux-arm64
+
+
+@dataclass(frozen=True)
 class PushTarget:
-    """One flavour's push: the local image and every remote tag it is sent under."""
+    """One flavour's push: the local image and every remote tag it is sent under. With
+    ``images`` (several platforms) the tags name one manifest list joining those images."""
 
     python: str
     local_ref: str
     repository: str
     tags: tuple[str, ...]  # full references, the commit's unique tag first
+    images: tuple[PlatformImage, ...] = ()
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(image.platform for image in self.images)
 
     def ref(self, tag: str) -> str:
         return f"{self.repository}:{tag}"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A tag the registry already holds with other content than the push would send."""
+
+    ref: str
+    registry_digest: str
+    registry_image: str
+    local_image: str
 
 
 def check_registry(value: str, source: str) -> str:

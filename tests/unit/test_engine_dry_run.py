@@ -11,6 +11,7 @@ import io
 import json
 import os
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,9 +19,14 @@ import pytest
 from rich.console import Console
 
 from breeze import platforms
-from breeze.config import load_project, select_python
+from breeze.config import ProjectConfig, load_project, select_python
 from breeze.engine import Engine
 from breeze.errors import EngineCommandFailed, StackError
+from breeze.git import git_info
+from breeze.images.build import specs_for
+from breeze.images.context import fingerprint_label, stage_context
+from breeze.images.inputs import constraints_text
+from breeze.images.params import LABEL_PREFIX, ca_bundle
 from breeze.offline import registry, rootfs
 from breeze.paths import cache_dir, config_dir
 from breeze.stack.lifecycle import compose_failure
@@ -263,3 +269,75 @@ def test_dry_run_e2e_tests_of_the_production_image_plans_its_stack_and_writes_no
     assert mutating(simulated_docker) == []
     created = files_under(cache_dir(), config_dir(), offline_project) - before
     assert not [p for p in created if "contexts" not in p.parts], created
+
+
+# The fake, knowing some local images: `image inspect REF` answers $FAKE_DOCKER_IMAGES/<REF>.json.
+FAKE_DOCKER_WITH_IMAGES = FAKE_DOCKER.replace(
+    '  "image inspect"*|inspect*)',
+    '  "image inspect"*) f="$FAKE_DOCKER_IMAGES/$(printf %s "$3" | tr "/:" "__").json"\n'
+    '    if [ -f "$f" ]; then cat "$f"; exit 0; fi\n'
+    '    echo "Error: No such image: $3" >&2; exit 1 ;;\n'
+    "  inspect*)",
+)
+
+
+def test_dry_run_two_platform_push_with_a_simulated_docker_prints_every_step_and_sends_nothing(
+    simulated_docker: Path,
+    offline_project: Path,
+    breeze: Breeze,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The images build-image --platform linux/amd64,linux/arm64 made, known to the fake docker:
+    each platform's push and the manifest list's creation are printed, in order, none run."""
+    (tmp_path / "bin" / "docker").write_text(FAKE_DOCKER_WITH_IMAGES)
+    monkeypatch.setattr(platforms, "native", lambda: "linux/amd64")
+    images = tmp_path / "images"
+    images.mkdir()
+    monkeypatch.setenv("FAKE_DOCKER_IMAGES", str(images))
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-C", str(offline_project), "-c", "user.name=t", "-c", "user.email=t@t.invalid",
+                        *argv], check=True, capture_output=True)  # fmt: skip
+    config = load_project(offline_project, env={})
+    git = git_info(offline_project)
+    assert git is not None
+    sha = git.sha
+    local = {
+        platform: built_image(config, platform, sha, images) for platform in ("linux/amd64", "linux/arm64")
+    }
+    unique = f"127.0.0.1:5000/{config.image_name}:{sha[:12]}-python{config.python_default}"
+
+    code, out, err = breeze(
+        "--dry-run", "--project", str(offline_project), "push", "--registry", "127.0.0.1:5000",
+        "--platform", "linux/amd64,linux/arm64",
+    )  # fmt: skip
+
+    assert code == 0, err
+    assert [line for line in out.splitlines() if line.startswith("docker ")] == [
+        f"docker image tag {local['linux/amd64']} {unique}-linux-amd64",
+        f"docker image push {unique}-linux-amd64",
+        f"docker image tag {local['linux/arm64']} {unique}-linux-arm64",
+        f"docker image push {unique}-linux-arm64",
+        f"docker buildx imagetools create --tag {unique} {unique}-linux-amd64 {unique}-linux-arm64",
+    ]
+    assert mutating(simulated_docker) == []
+    assert ["buildx", "imagetools", "inspect", "--raw", unique] in calls(simulated_docker)  # looked
+    assert not (offline_project / ".breeze").exists()
+
+
+def built_image(
+    config: ProjectConfig, platform: str, sha: str, images: Path, per_platform: bool = True
+) -> str:
+    """What `docker image inspect` says of this platform's image of a two-platform build (or, not
+    ``per_platform``, of a build for that platform alone)."""
+    spec = specs_for(config, "prod", config.python_default, platform=platform, per_platform=per_platform)
+    staged = stage_context(spec, constraints_text(config, spec.python, ca_bundle(config, os.environ)))
+    labels = {
+        "org.opencontainers.image.revision": sha,
+        f"{LABEL_PREFIX}.fingerprint": fingerprint_label(staged),
+    }
+    os_name, architecture = platform.split("/")
+    answer = [{"Id": f"sha256:{architecture}", "Os": os_name, "Architecture": architecture,
+               "Config": {"Labels": labels}}]  # fmt: skip
+    (images / f"{spec.ref.replace('/', '_').replace(':', '_')}.json").write_text(json.dumps(answer))
+    return spec.ref

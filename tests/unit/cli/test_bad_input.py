@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_engine_dry_run import FAKE_DOCKER_WITH_IMAGES, built_image
+from tests.unit.test_engine_dry_run import simulated_docker as simulated_docker
+
 Breeze = Callable[..., tuple[int, str, str]]
 
 OLD_AIRFLOW = '[airflow]\nversion = "2.10.5"\n'
@@ -265,6 +268,8 @@ CASES = [
     case("push", '[image]\nregistry = "Reg!stry.io"\n', None, 2, "[image] registry 'Reg!stry.io' is not a registry name"),
     case("push --registry 127.0.0.1:5000", None, None, 2, "is not a git work tree"),
     case("push --registry 127.0.0.1:5000 --python 3.7", None, None, 2, "unknown Python version"),
+    case("push --registry 127.0.0.1:5000 --platform linux/s390x", None, None, 2, "Unknown platform 'linux/s390x'"),
+    case("push --registry 127.0.0.1:5000 --platform linux/amd64,windows/arm64", None, None, 2, "Unknown platform 'windows/arm64'"),
     case("sbom --format xml", None, None, 2, "--format 'xml' is not an SBOM format"),
     case("sbom --python 3.7", None, None, 2, "unknown Python version"),
     case("sbom --output {tmp}/no/such/dir/sbom.json --image x:1", None, None, 2, "does not exist"),
@@ -356,3 +361,55 @@ def test_a_foreign_platform_without_emulation_is_refused_with_the_fix(
 
 def test_the_catalogue_is_big_enough() -> None:
     assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(
+    ("built", "argv", "messages"),
+    [
+        ((), "--platform linux/amd64,linux/arm64", ["There is no linux/amd64 production image demo:1.0.0-python{py}-linux-amd64", "breeze build-image --production --python {py} --platform linux/amd64,linux/arm64"]),
+        (("linux/amd64",), "--platform amd64,arm64", ["There is no linux/arm64 production image demo:1.0.0-python{py}-linux-arm64", "breeze build-image --production --python {py} --platform linux/amd64,linux/arm64"]),
+        (("linux/amd64 alone",), "--platform linux/arm64", ["The production image demo:1.0.0-python{py} is for linux/amd64, not linux/arm64", "Build it for linux/arm64: `breeze build-image --production --python {py} --platform linux/arm64`"]),
+    ],
+    ids=["none built", "amd64 only", "the image is amd64"],
+)  # fmt: skip
+def test_a_platform_not_built_is_named_with_the_build_command_simulated(
+    simulated_docker: Path,
+    run_bad: Callable[..., tuple[int, str, str]],
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    built: tuple[str, ...],
+    argv: str,
+    messages: list[str],
+) -> None:
+    """A fake `docker` (tests/unit/test_engine_dry_run.py) knows the images ``built`` made:
+    each platform's of a two-platform build, or (``alone``) one platform's under the usual tags."""
+    import subprocess
+
+    from breeze import platforms as platforms_module
+    from breeze.config import load_project
+    from breeze.errors import DeliveryError
+    from breeze.git import git_info
+
+    (tmp_path / "bin" / "docker").write_text(FAKE_DOCKER_WITH_IMAGES)
+    monkeypatch.setattr(platforms_module, "native", lambda: "linux/amd64")
+    monkeypatch.setenv("FAKE_DOCKER_IMAGES", str(tmp_path))
+    (project / "breeze.toml").write_text(
+        (project / "breeze.toml").read_text() + '[airflow]\nconstraints = "none"\n'
+    )
+    for git_argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "first"]):
+        subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *git_argv],
+                       check=True, capture_output=True)  # fmt: skip
+    git = git_info(project)
+    assert git is not None
+    config = load_project(project, env={})
+    for each in built:
+        built_image(config, each.split()[0], git.sha, tmp_path, per_platform=not each.endswith(" alone"))
+
+    exit_code, out, err = run_bad(f"push --registry 127.0.0.1:5000 {argv}", None, {}, {})
+
+    assert exit_code == DeliveryError.exit_code, out + err
+    text = " ".join(err.split())
+    for message in messages:
+        assert message.format(py=config.python_default) in text
+    assert "Fix: " in err and "Traceback" not in out + err
