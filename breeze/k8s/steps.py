@@ -32,15 +32,14 @@ from breeze.k8s.runner import HelmTimeout, K8sError, Result, ToolFailed, explain
 from breeze.k8s.session import DEFAULT_API_PORT, Session
 from breeze.k8s.values import (
     ImageRef,
-    Secrets,
     chart_values,
     check_set,
     check_user_values,
+    helm_values_files,
+    project_secrets,
     secret_values,
-    write_values,
 )
 from breeze.stack.ports import choose, free_port
-from breeze.stack.secrets import load_or_create
 
 REGISTRY_CONTAINER = "breeze-registry"
 
@@ -179,7 +178,6 @@ def push_to_local_registry(engine: Engine, image: ImageRef, registry: str) -> tu
 
 def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
     """breeze's values, the 0600 secrets file, [k8s] values, then -f files (theirs win)."""
-    user = check_user_values([*session.settings.chart.values, *session.request.values])
     values = chart_values(
         image=image,
         executor=session.settings.executor,
@@ -187,20 +185,14 @@ def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
         uid=session.config.airflow_uid,
         api_node_port=30080,
     )
-    generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
-    if session.ctx.dry_run:
-        session.say(f"(dry run: would write {generated} and the 0600 secrets file {secret})")
-    else:
-        write_values(generated, values, secret=False)
-        write_values(
-            secret, secret_values(project_secrets(session), session.config.airflow_version), secret=True
-        )
-    return [generated, secret, *user]
-
-
-def project_secrets(session: Session) -> Secrets:
-    stack = load_or_create(session.config.root)
-    return Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
+    return helm_values_files(
+        folder,
+        values,
+        lambda: secret_values(project_secrets(session.config.root), session.config.airflow_version),
+        [*session.settings.chart.values, *session.request.values],
+        dry_run=session.ctx.dry_run,
+        say=session.say,
+    )
 
 
 def helm_major(session: Session) -> int:
