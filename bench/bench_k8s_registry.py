@@ -29,6 +29,7 @@ import urllib.request
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from benchlib import REPO, copy_project, remove_images, timed, write_results
 
@@ -68,24 +69,26 @@ def blob_bytes(server: Registry) -> int:
     return sum(p.stat().st_size for p in blobs.rglob("data")) if blobs.exists() else 0
 
 
-def fetch(url: str, accept: str = "application/json") -> dict[str, object]:
+def fetch(url: str, accept: str = "application/json") -> Any:
     request = urllib.request.Request(url, headers={"Accept": accept})
     with urllib.request.urlopen(request, timeout=10) as answer:
-        data: dict[str, object] = json.load(answer)
-        return data
+        return json.load(answer)
 
 
 def layers_of(server: Registry, repository: str, tag: str) -> tuple[Layer, ...]:
     """The manifest's layers, each named by the history entry (empty layers skipped) that made it."""
     base = f"http://{server.host}/v2/{repository}"
     manifest = fetch(f"{base}/manifests/{tag}", MANIFEST_TYPES)
-    config = fetch(f"{base}/blobs/{manifest['config']['digest']}")  # type: ignore[index]
-    history = [h for h in config.get("history", []) if not h.get("empty_layer")]  # type: ignore[union-attr]
+    config = fetch(f"{base}/blobs/{manifest['config']['digest']}")
+    history = [h for h in config.get("history", []) if not h.get("empty_layer")]
     layers = manifest["layers"]
-    assert isinstance(layers, list)
-    steps_ = [str(h.get("created_by", "?")) for h in history] if len(history) == len(layers) else []
+    named = len(history) == len(layers)
     return tuple(
-        Layer(str(layer["digest"]), int(layer["size"]), _short(steps_[i]) if steps_ else f"layer {i + 1}")
+        Layer(
+            str(layer["digest"]),
+            int(layer["size"]),
+            _short(str(history[i].get("created_by", "?"))) if named else f"layer {i + 1}",
+        )
         for i, layer in enumerate(layers)
     )
 

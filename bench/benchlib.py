@@ -7,6 +7,7 @@ Standard library only, like the scripts (they run with any Python 3.11+).
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -18,7 +19,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-EXAMPLE_NAME = 'name = "breeze-example"'
 
 
 def stamp() -> str:
@@ -26,21 +26,34 @@ def stamp() -> str:
 
 
 def timed_output(
-    argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
 ) -> tuple[float, str]:
-    """Run a command to its end; its wall-clock seconds and output. A failure ends the benchmark."""
+    """Run a command to its end; its wall-clock seconds and output (also appended to ``log``).
+    A failure ends the benchmark, naming the command and the end of its output."""
     started = time.perf_counter()
     done = subprocess.run(
         list(argv), cwd=cwd, capture_output=True, text=True, env=dict(env) if env is not None else None
     )
     seconds = time.perf_counter() - started
+    output = done.stdout + done.stderr
+    if log is not None:
+        with log.open("a") as out:
+            out.write(f"$ {shlex.join(argv)}\n{output}\n")
     if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{(done.stdout + done.stderr)[-3000:]}")
-    return seconds, done.stdout + done.stderr
+        sys.exit(f"failed ({done.returncode}): {shlex.join(argv)}\n{output[-3000:]}")
+    return seconds, output
 
 
-def timed(argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> float:
-    return timed_output(argv, cwd, env)[0]
+def timed(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    log: Path | None = None,
+) -> float:
+    return timed_output(argv, cwd, env, log)[0]
 
 
 def median_line(name: str, values: Sequence[float], unit: str = "s", width: int = 18) -> str:
@@ -57,9 +70,10 @@ def copy_project(source: Path, root: Path, name: str) -> Path:
         source, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "test-results")
     )
     toml = root / "breeze.toml"
-    text = toml.read_text()
-    if EXAMPLE_NAME in text:
-        toml.write_text(text.replace(EXAMPLE_NAME, f'name = "{name}"'))
+    lines = toml.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("name = "))
+    lines[first] = f'name = "{name}"'
+    toml.write_text("\n".join(lines) + "\n")
     return root
 
 
