@@ -12,27 +12,15 @@ Standard library only.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
-import sys
-from pathlib import Path
 
-from benchlib import REPO, timed, write_results
+from benchlib import project_args, timed, write_results
 
 TARGET_PLAN_S = 1.0
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--project", type=Path, default=REPO / "examples")
-    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
-    args = parser.parse_args()
-    project = args.project.resolve()
-    env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+    args, project, env = project_args(__doc__, runs=10)
     baseline = [args.breeze, "--version"]
     plan = [args.breeze, "--project", str(project), "--dry-run", "k8s", "run-complete-tests"]
     timed(baseline, project, env)  # warm the page cache for both

@@ -12,14 +12,13 @@ Needs the project's CI image (run `breeze build-image` first); standard library 
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
-from benchlib import REPO, timed, write_results
+from benchlib import project_args, timed, write_results
 
 TARGET_OVERHEAD_S = 3.0
 
@@ -42,15 +41,7 @@ def ci_image(breeze: str, project: Path, env: dict[str, str]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--project", type=Path, default=REPO / "examples")
-    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
-    args = parser.parse_args()
-    project = args.project.resolve()
-    env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+    args, project, env = project_args(__doc__, runs=5)
     image = ci_image(args.breeze, project, env)
     uid = os.getuid() if os.getuid() != 0 else (project.stat().st_uid or 50000)
     bare = [

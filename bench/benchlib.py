@@ -6,7 +6,9 @@ Standard library only, like the scripts (they run with any Python 3.11+).
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shlex
 import shutil
 import statistics
@@ -56,6 +58,19 @@ def timed(
     return timed_output(argv, cwd, env, log)[0]
 
 
+def project_args(description: str | None, runs: int) -> tuple[argparse.Namespace, Path, dict[str, str]]:
+    """--runs, --project (default examples/) and --breeze (the breeze beside this Python); the
+    project's resolved path and the environment of a non-interactive breeze."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--project", type=Path, default=REPO / "examples")
+    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
+    args = parser.parse_args()
+    return args, args.project.resolve(), {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+
+
 def median_line(name: str, values: Sequence[float], unit: str = "s", width: int = 18) -> str:
     return (
         f"{name:{width}} median {statistics.median(values):.3f} {unit}  "
@@ -70,9 +85,10 @@ def copy_project(source: Path, root: Path, name: str) -> Path:
         source, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "test-results")
     )
     toml = root / "breeze.toml"
-    lines = toml.read_text().splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("name = "))
-    lines[first] = f'name = "{name}"'
+    # Both names: [project] name and [image] name (which names the images).
+    lines = [
+        f'name = "{name}"' if line.startswith("name = ") else line for line in toml.read_text().splitlines()
+    ]
     toml.write_text("\n".join(lines) + "\n")
     return root
 
