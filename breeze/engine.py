@@ -22,6 +22,7 @@ from rich.console import Console
 from breeze import runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
+from breeze.engineservice import ServiceContainers
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
 
@@ -54,7 +55,7 @@ class RunResult:
         return (self.stdout + ("\n" if self.stdout and self.stderr else "") + self.stderr).strip()
 
 
-class Engine:
+class Engine(ServiceContainers):
     def __init__(self, console: Console, verbose: bool = False, dry_run: bool = False) -> None:
         self.console = console
         self.verbose = verbose
@@ -317,35 +318,6 @@ class Engine:
             self._call(self.docker.container.remove, container, force=True, volumes=True)
         return RunResult(exit_code, "".join(out), "".join(err))
 
-    # -- long-running service containers (kind's local registry, breeze k8s) --------------------
-    def container_state(self, name: str) -> ContainerState | None:
-        """A container's state and networks; None when there is none (a read: runs under --dry-run)."""
-
-        def state() -> ContainerState | None:
-            if not self.docker.container.exists(name):
-                return None
-            found = self.docker.container.inspect(name)
-            networks = tuple(found.network_settings.networks or {}) if found.network_settings else ()
-            return ContainerState(bool(found.state.running), networks)
-
-        return self._call(state)
-
-    def start_service(self, image: str, name: str, publish: list[tuple[str, int]]) -> None:
-        """`docker run -d --restart always --name NAME -p HOST:CONTAINER IMAGE`: kept running.
-
-        The argv is built here: python-on-whales' run inspects the new container afterwards, which a
-        dry run (whose `docker run` was only printed) does not have; the engine pulls a missing image."""
-        ports = [arg for host, port in publish for arg in ("--publish", f"{host}:{port}")]
-        argv = ["container", "run", "--detach", "--restart", "always", "--name", name, *ports, image]
-        self._call(pow_utils.run, [*self.docker.client_config.docker_cmd, *argv])
-
-    def connect(self, network: str, container: str) -> None:
-        self._call(self.docker.network.connect, network, container)
-
-    def exec(self, container: str, command: list[str]) -> None:
-        """Run a command in a running container (a kind node)."""
-        self._call(self.docker.container.execute, container, command)
-
     # -- registries (breeze push / sbom, bases pinned by digest) ---------------------------------
     # Through the seam like every call: under --dry-run a push or pull is printed, not run, while a
     # lookup of what a registry holds still runs. Credentials stay with the docker CLI (`docker
@@ -408,12 +380,6 @@ class Engine:
             for m in manifest.manifests or []
             if m.platform is not None
         ]
-
-
-@dataclass(frozen=True)
-class ContainerState:
-    running: bool
-    networks: tuple[str, ...]
 
 
 @dataclass(frozen=True)
