@@ -16,31 +16,20 @@ engine is shared (flock /tmp/engine.lock ...).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from benchlib import REPO, copy_project, remove_images, timed_output, write_results
+
 sys.path.insert(0, str(REPO / "tests" / "integration" / "delivery"))
 
-from registry_server import registry_server  # noqa: E402
-
-
-def run(argv: list[str], cwd: Path) -> tuple[float, str]:
-    started = time.monotonic()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    seconds = time.monotonic() - started
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stderr[-3000:]}")
-    return seconds, done.stdout + done.stderr
+from registry_server import registry_server
 
 
 def git(root: Path, *args: str) -> None:
@@ -68,9 +57,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
     root = work / "project"
     name = f"bench-delivery-{uuid.uuid4().hex[:8]}"
-    shutil.copytree(REPO / "examples", root, ignore=shutil.ignore_patterns("__pycache__"))
-    toml = root / "breeze.toml"
-    toml.write_text(toml.read_text().replace('name = "breeze-example"', f'name = "{name}"'))
+    copy_project(REPO / "examples", root, name)
     (root / ".gitignore").write_text(".breeze/\n")
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -82,53 +69,30 @@ def main() -> int:
         "sbom": [],
     }
     try:
-        run(build, root)
+        timed_output(build, root)
         with registry_server(work / "registry") as server:
             push = [*breeze, "push", "--python", "3.11", "--registry", server.host]
             for index in range(args.runs):
                 with registry_server(work / f"empty-{index}") as empty:
-                    seconds, out = run([*breeze, "push", "--python", "3.11", "--registry", empty.host], root)
+                    seconds, out = timed_output(
+                        [*breeze, "push", "--python", "3.11", "--registry", empty.host], root
+                    )
                 raw["push-to-empty-registry"].append({"seconds": seconds, "layers": layers_sent(out)})
                 if index == 0:
-                    run(push, root)  # the registry holds the previous version from here on
+                    timed_output(push, root)  # the registry holds the previous version from here on
                 dag = root / "dags" / "report_taskflow.py"
                 dag.write_text(dag.read_text() + f"\n# bench edit {uuid.uuid4().hex}\n")
                 git(root, "commit", "-qam", "edit")
-                run(build, root)
-                seconds, out = run(push, root)
+                timed_output(build, root)
+                seconds, out = timed_output(push, root)
                 raw["push-after-dag-edit"].append({"seconds": seconds, "layers": layers_sent(out)})
-                seconds, _ = run([*breeze, "sbom", "--python", "3.11", "-o", str(work / "sbom.json")], root)
+                seconds, _ = timed_output(
+                    [*breeze, "sbom", "--python", "3.11", "-o", str(work / "sbom.json")], root
+                )
                 raw["sbom"].append({"seconds": seconds})
     finally:
         if not args.keep:
-            refs = subprocess.run(
-                [
-                    "docker",
-                    "image",
-                    "ls",
-                    "--format",
-                    "{{.Repository}}:{{.Tag}}",
-                    "--filter",
-                    f"reference=*{name}*",
-                ],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            refs += subprocess.run(
-                [
-                    "docker",
-                    "image",
-                    "ls",
-                    "--format",
-                    "{{.Repository}}:{{.Tag}}",
-                    "--filter",
-                    f"reference=*/{name}*",
-                ],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            if refs:
-                subprocess.run(["docker", "image", "rm", "-f", *set(refs)], capture_output=True)
+            remove_images(name)
             shutil.rmtree(work, ignore_errors=True)
     medians = {key: statistics.median(r["seconds"] for r in runs) for key, runs in raw.items()}
     push, empty, sbom = medians["push-after-dag-edit"], medians["push-to-empty-registry"], medians["sbom"]
@@ -139,10 +103,7 @@ def main() -> int:
           f"layers {[r['layers'] for r in raw['push-to-empty-registry']]}) | {empty / push:.1f}x | <= 2 s, 1 layer | "
           f"{'yes' if push <= 2 and set(sent) == {1} else 'no'} |")  # fmt: skip
     print(f"| sbom (CycloneDX) | {sbom:.2f} s | | | <= 10 s | {'yes' if sbom <= 10 else 'no'} |")
-    results = REPO / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (results / f"delivery-{stamp}.json").write_text(json.dumps(raw, indent=2))
+    write_results("delivery", raw)
     return 0 if push <= 2 and sbom <= 10 else 1
 
 

@@ -21,22 +21,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
+from benchlib import REPO, timed, write_results
+
 FIXTURE = REPO / "tests" / "fixtures" / "e2e-project"
-
-
-def breeze(argv: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{(done.stdout + done.stderr)[-3000:]}")
-    return seconds
 
 
 def dag_seconds(project: Path) -> float:
@@ -62,13 +51,13 @@ def main() -> int:
     env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no", "BREEZE_E2E_DAGS": args.dag}
     base = [args.breeze, "--project", str(project)]
     try:
-        started = breeze([*base, "start-airflow", "--detach"], env)
+        started = timed([*base, "start-airflow", "--detach"], env=env)
         print(f"warm stack up in {started:.1f} s")
-        breeze([*base, "tests", "--type", "e2e"], env)  # the DAG parsed and run once
+        timed([*base, "tests", "--type", "e2e"], env=env)  # the DAG parsed and run once
         walls: list[float] = []
         dags: list[float] = []
         for _ in range(args.runs):
-            walls.append(breeze([*base, "tests", "--type", "e2e"], env))
+            walls.append(timed([*base, "tests", "--type", "e2e"], env=env))
             dags.append(dag_seconds(project))
     finally:
         subprocess.run([*base, "--answer", "yes", "down", "--volumes"], capture_output=True, env=env)
@@ -78,19 +67,9 @@ def main() -> int:
     for name, values in (("breeze tests --type e2e", walls), (f"DAG run ({args.dag})", dags)):
         print(f"{name:22} {statistics.median(values):7.2f}s {min(values):7.2f}s {max(values):7.2f}s")
     print(f"overhead {wall - dag:.2f} s; ratio {wall / dag:.2f} (breeze wall time / the DAG's own run time)")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"e2e-{stamp}.json").write_text(
-        json.dumps(
-            {
-                "dag": args.dag,
-                "breeze_s": walls,
-                "dag_s": dags,
-                "overhead_s": wall - dag,
-                "ratio": wall / dag,
-            },
-            indent=2,
-        )
+    write_results(
+        "e2e",
+        {"dag": args.dag, "breeze_s": walls, "dag_s": dags, "overhead_s": wall - dag, "ratio": wall / dag},
     )
     return 0
 

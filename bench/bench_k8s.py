@@ -12,48 +12,23 @@ Standard library only.
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
-import subprocess
-import sys
-import time
-from datetime import UTC, datetime
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
+from benchlib import project_args, timed, write_results
+
 TARGET_PLAN_S = 1.0
 
 
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{(done.stdout + done.stderr)[-3000:]}")
-    return seconds
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--project", type=Path, default=REPO / "examples")
-    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
-    args = parser.parse_args()
-    project = args.project.resolve()
-    env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+    args, project, env = project_args(__doc__, runs=10)
     baseline = [args.breeze, "--version"]
     plan = [args.breeze, "--project", str(project), "--dry-run", "k8s", "run-complete-tests"]
-    run(baseline, project, env)  # warm the page cache for both
-    run(plan, project, env)
+    timed(baseline, project, env)  # warm the page cache for both
+    timed(plan, project, env)
     times: dict[str, list[float]] = {"breeze --version": [], "k8s plan": []}
     for _ in range(args.runs):
-        times["breeze --version"].append(run(baseline, project, env))
-        times["k8s plan"].append(run(plan, project, env))
+        times["breeze --version"].append(timed(baseline, project, env))
+        times["k8s plan"].append(timed(plan, project, env))
     medians = {name: statistics.median(values) for name, values in times.items()}
     ratio = medians["k8s plan"] / medians["breeze --version"]
     for name, values in times.items():
@@ -62,11 +37,7 @@ def main() -> int:
     print(
         f"plan/baseline ratio {ratio:.2f}; plan {medians['k8s plan']:.3f} s, target <= {TARGET_PLAN_S} s: {verdict}"
     )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"k8s-{stamp}.json").write_text(
-        json.dumps({"runs": args.runs, "times": times, "medians": medians, "ratio": ratio}, indent=2)
-    )
+    write_results("k8s", {"runs": args.runs, "times": times, "medians": medians, "ratio": ratio})
     return 0 if medians["k8s plan"] <= TARGET_PLAN_S else 1
 
 

@@ -22,40 +22,15 @@ import os
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
+from benchlib import REPO, copy_project, remove_images, timed
+from benchlib import RESULTS as RESULTS_DIR
+
 PLATFORMS = ("linux/amd64", "linux/arm64")
-
-
-def run(argv: list[str], log: Path) -> float:
-    start = time.perf_counter()
-    with log.open("a") as out:
-        out.write(f"$ {shlex.join(argv)}\n")
-        out.flush()
-        done = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, check=False)
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {shlex.join(argv)}; see {log}")
-    return time.perf_counter() - start
-
-
-def copy_project(source: Path, work: Path) -> tuple[Path, str]:
-    root = work / "project"
-    shutil.copytree(source, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    name = f"bench-platform-{os.getpid()}"
-    toml = root / "breeze.toml"
-    lines = [
-        f'name = "{name}"' if line.startswith("name = ") else line for line in toml.read_text().splitlines()
-    ]
-    toml.write_text("\n".join(lines) + "\n")
-    return root, name
 
 
 def main() -> int:
@@ -70,10 +45,11 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     log = RESULTS_DIR / f"platform-{stamp}.log"
     work = Path(tempfile.mkdtemp(prefix="bench-platform-"))
-    project, name = copy_project(args.project, work)
+    name = f"bench-platform-{os.getpid()}"
+    project = copy_project(args.project, work / "project", name)
     times: dict[str, list[float]] = {p: [] for p in PLATFORMS}
     try:
-        run([*breeze, "setup", "offline-images", "--platform", "linux/arm64", "--python", "3.11"], log)
+        timed([*breeze, "setup", "offline-images", "--platform", "linux/arm64", "--python", "3.11"], log=log)
         for _ in range(args.runs):
             for platform in PLATFORMS:
                 argv = [
@@ -85,24 +61,10 @@ def main() -> int:
                     "--python",
                     "3.11",
                 ]
-                times[platform].append(run([*breeze, *argv, "--platform", platform], log))
+                times[platform].append(timed([*breeze, *argv, "--platform", platform], log=log))
     finally:
         if not args.keep:
-            refs = subprocess.run(
-                [
-                    "docker",
-                    "image",
-                    "ls",
-                    "--format",
-                    "{{.Repository}}:{{.Tag}}",
-                    "--filter",
-                    f"reference={name}*",
-                ],
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            if refs:
-                subprocess.run(["docker", "image", "rm", "-f", *refs], capture_output=True)
+            remove_images(name)
             shutil.rmtree(work, ignore_errors=True)
     medians = {p: statistics.median(t) for p, t in times.items()}
     ratio = medians["linux/arm64"] / medians["linux/amd64"]

@@ -23,6 +23,8 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchlib import timed
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 TARGET_SQLITE_S = 25.0
@@ -48,12 +50,6 @@ def sh(argv: list[str], log: Path | None = None, check: bool = True) -> subproce
     if check and done.returncode != 0:
         sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stderr[-3000:]}")
     return done
-
-
-def timed(argv: list[str], log: Path) -> float:
-    started = time.perf_counter()
-    sh(argv, log)
-    return time.perf_counter() - started
 
 
 def stack_memory_mib(project_name: str) -> float:
@@ -108,18 +104,18 @@ def main() -> int:
         sh([*breeze, "build-image"], log)
         image = f"{name}-ci:latest"
         baseline = [
-            timed(["docker", "run", "--rm", image, "airflow", "version"], log) for _ in range(args.runs)
+            timed(["docker", "run", "--rm", image, "airflow", "version"], log=log) for _ in range(args.runs)
         ]
         results["baseline_airflow_version_s"] = baseline
         rows = []
         for variant, options in VARIANTS.items():
             command = [*breeze, "start-airflow", "--detach", "--api-port", str(port), *options]
             print(f"{variant}: warm-up start ...", flush=True)
-            timed(command, log)  # creates the DB volume and migrates: not a warm start
+            timed(command, log=log)  # creates the DB volume and migrates: not a warm start
             sh([*breeze, "down"], log)
             times, memory = [], []
             for run in range(args.runs):
-                times.append(timed(command, log))
+                times.append(timed(command, log=log))
                 time.sleep(5)  # let the first DAG parse settle before reading memory
                 memory.append(stack_memory_mib(compose_name))
                 sh([*breeze, "down"], log)

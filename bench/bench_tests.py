@@ -12,28 +12,15 @@ Needs the project's CI image (run `breeze build-image` first); standard library 
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
-import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "bench" / "results"
+from benchlib import project_args, timed, write_results
+
 TARGET_OVERHEAD_S = 3.0
-
-
-def run(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(argv)}\n{(done.stdout + done.stderr)[-3000:]}")
-    return seconds
 
 
 def ci_image(breeze: str, project: Path, env: dict[str, str]) -> str:
@@ -54,15 +41,7 @@ def ci_image(breeze: str, project: Path, env: dict[str, str]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--project", type=Path, default=REPO / "examples")
-    parser.add_argument("--breeze", default=str(Path(sys.executable).with_name("breeze")))
-    args = parser.parse_args()
-    project = args.project.resolve()
-    env = {**os.environ, "CI": "true", "BREEZE_ANSWER": "no"}
+    args, project, env = project_args(__doc__, runs=5)
     image = ci_image(args.breeze, project, env)
     uid = os.getuid() if os.getuid() != 0 else (project.stat().st_uid or 50000)
     bare = [
@@ -70,12 +49,12 @@ def main() -> int:
         "-w", "/opt/breeze/project", image, "python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
     ]  # fmt: skip
     breeze = [args.breeze, "--project", str(project), "tests"]
-    run(bare, project, env)  # warm the page cache for both
-    run(breeze, project, env)
+    timed(bare, project, env)  # warm the page cache for both
+    timed(breeze, project, env)
     times: dict[str, list[float]] = {"bare pytest": [], "breeze tests": []}
     for _ in range(args.runs):
-        times["bare pytest"].append(run(bare, project, env))
-        times["breeze tests"].append(run(breeze, project, env))
+        times["bare pytest"].append(timed(bare, project, env))
+        times["breeze tests"].append(timed(breeze, project, env))
     medians = {name: statistics.median(values) for name, values in times.items()}
     overhead = medians["breeze tests"] - medians["bare pytest"]
     print(f"{'':14} {'median':>8} {'min':>8} {'max':>8}")
@@ -84,13 +63,8 @@ def main() -> int:
     ratio = medians["breeze tests"] / medians["bare pytest"]
     verdict = "met" if overhead <= TARGET_OVERHEAD_S else "NOT met"
     print(f"overhead {overhead:.2f} s (target <= {TARGET_OVERHEAD_S:.0f} s: {verdict}); ratio {ratio:.2f}")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (RESULTS / f"tests-{stamp}.json").write_text(
-        json.dumps(
-            {"image": image, "runs": times, "medians": medians, "overhead_s": overhead, "ratio": ratio},
-            indent=2,
-        )
+    write_results(
+        "tests", {"image": image, "runs": times, "medians": medians, "overhead_s": overhead, "ratio": ratio}
     )
     return 0
 

@@ -22,6 +22,7 @@ from rich.console import Console
 from breeze import runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
+from breeze.engineservice import ServiceContainers
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
 
@@ -61,7 +62,7 @@ PODMAN_FIX = (
 )
 
 
-class Engine:
+class Engine(ServiceContainers):
     def __init__(
         self, console: Console, verbose: bool = False, dry_run: bool = False, name: str = "docker"
     ) -> None:

@@ -1,6 +1,7 @@
 """breeze k8s (Kubernetes tests on kind with the official chart) and breeze deploy / rollback:
 thin commands over breeze.k8s."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,13 @@ NODE_IMAGE = typer.Option(
 )
 API_PORT = typer.Option(None, "--api-port", help="Host port (127.0.0.1) for Airflow's API (default 28180).")
 RECREATE = typer.Option(False, "--recreate", help="Delete the cluster first when it exists.")
+INSTALL = typer.Option(
+    False, "--install", help="Install the missing tools (pinned, checksummed) into breeze's cache."
+)
+OUTPUT = typer.Option(None, "--output", "-o", help="Folder for the manifests (default: the results folder).")
+ALL = typer.Option(False, "--all", help="Delete every cluster breeze made (names starting breeze-).")
+KEEP_CLUSTER = typer.Option(False, "--keep-cluster", help="Keep the cluster at the end (to look around).")
+UPGRADE = typer.Option(False, "--upgrade", help="Then deploy a new image tag over it and test again.")
 
 
 def _request(**values: object) -> "K8sRequest":
@@ -46,13 +54,22 @@ def _request(**values: object) -> "K8sRequest":
     return K8sRequest(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()})  # type: ignore[arg-type]  # each option typed at its command
 
 
+def _cluster_command(step: str, doc: str) -> "Callable[..., int]":
+    """A command of the cluster alone (--python, --name) that runs ``breeze.k8s.flow.<step>``."""
+
+    def command(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
+        from breeze.k8s import flow
+
+        run: Callable[[object, K8sRequest], int] = getattr(flow, step)
+        return run(ctx.obj, _request(python=python, name=name))
+
+    command.__doc__ = doc
+    command.__name__ = step
+    return command
+
+
 @app.command("setup")
-def setup(
-    ctx: typer.Context,
-    install: bool = typer.Option(
-        False, "--install", help="Install the missing tools (pinned, checksummed) into breeze's cache."
-    ),
-) -> int:
+def setup(ctx: typer.Context, install: bool = INSTALL) -> int:
     """Find kind, kubectl and helm and their versions; --install the missing ones."""
     from breeze.k8s.tools import setup as run_setup
 
@@ -85,12 +102,12 @@ def create_cluster(
     )
 
 
-@app.command("load-image")
-def load_image(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
-    """Load the production image into the cluster (local registry when wired, else kind load)."""
-    from breeze.k8s.flow import load_image as run
-
-    return run(ctx.obj, _request(python=python, name=name))
+app.command("load-image")(
+    _cluster_command(
+        "load_image",
+        "Load the production image into the cluster (local registry when wired, else kind load).",
+    )
+)
 
 
 @app.command("deploy")
@@ -119,9 +136,7 @@ def render(
     executor: K8sExecutor | None = EXECUTOR,
     values: list[Path] = VALUES,
     set_: list[str] = SET,
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="Folder for the manifests (default: the results folder)."
-    ),
+    output: Path | None = OUTPUT,
 ) -> int:
     """The same values through `helm template`, into a folder for review."""
     from breeze.k8s.flow import render as run
@@ -129,36 +144,13 @@ def render(
     return run(ctx.obj, _request(python=python, executor=executor, values=values, sets=set_), output)
 
 
-@app.command("tests")
-def tests(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
-    """Run the e2e suite against the deployed Airflow."""
-    from breeze.k8s.flow import tests as run
-
-    return run(ctx.obj, _request(python=python, name=name))
-
-
-@app.command("status")
-def status(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
-    """breeze's clusters, and the pods and helm status of this one."""
-    from breeze.k8s.flow import status as run
-
-    return run(ctx.obj, _request(python=python, name=name))
-
-
-@app.command("logs")
-def logs(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
-    """Pods, describe, events, helm status/history, pod logs and kind export logs into the results folder."""
-    from breeze.k8s.flow import logs as run
-
-    return run(ctx.obj, _request(python=python, name=name))
-
-
-@app.command("shell")
-def shell(ctx: typer.Context, python: str | None = PYTHON, name: str | None = NAME) -> int:
-    """A bash shell in the scheduler pod."""
-    from breeze.k8s.flow import shell as run
-
-    return run(ctx.obj, _request(python=python, name=name))
+for _verb, _step, _doc in (
+    ("tests", "tests", "Run the e2e suite against the deployed Airflow."),
+    ("status", "status", "breeze's clusters, and the pods and helm status of this one."),
+    ("logs", "logs", "Pods, describe, events, helm status/history, pod logs and kind export logs into the results folder."),
+    ("shell", "shell", "A bash shell in the scheduler pod."),
+):  # fmt: skip
+    app.command(_verb)(_cluster_command(_step, _doc))
 
 
 @app.command("delete-cluster")
@@ -166,9 +158,7 @@ def delete_cluster(
     ctx: typer.Context,
     python: str | None = PYTHON,
     name: str | None = NAME,
-    all_: bool = typer.Option(
-        False, "--all", help="Delete every cluster breeze made (names starting breeze-)."
-    ),
+    all_: bool = ALL,
 ) -> int:
     """Delete the project's kind cluster (and its kubeconfig)."""
     from breeze.k8s.flow import delete_cluster as run
@@ -189,12 +179,8 @@ def run_complete_tests(
     set_: list[str] = SET,
     timeout: str | None = TIMEOUT,
     recreate: bool = RECREATE,
-    keep_cluster: bool = typer.Option(
-        False, "--keep-cluster", help="Keep the cluster at the end (to look around)."
-    ),
-    upgrade: bool = typer.Option(
-        False, "--upgrade", help="Then deploy a new image tag over it and test again."
-    ),
+    keep_cluster: bool = KEEP_CLUSTER,
+    upgrade: bool = UPGRADE,
 ) -> int:
     """create-cluster -> load-image -> deploy -> tests -> delete-cluster (always, also on Ctrl-C)."""
     from breeze.k8s.flow import run_complete_tests as run
@@ -221,6 +207,13 @@ def run_complete_tests(
 CONTEXT = typer.Option(None, "--context", help="kubeconfig context of the target cluster ([deploy] context).")
 NAMESPACE = typer.Option(None, "--namespace", help="Namespace ([deploy] namespace; default airflow).")
 RELEASE = typer.Option(None, "--release", help="Helm release name ([deploy] release; default airflow).")
+DIGEST = typer.Option(
+    None,
+    "--digest",
+    help="Image digest to deploy (default: the one `breeze push` recorded for the default Python).",
+)
+TAG = typer.Option(None, "--tag", help="Image tag to deploy (unique; never latest).")
+REVISION = typer.Option(None, "--revision", help="Revision to return to (default: the previous one).")
 
 
 def deploy_release(
@@ -228,12 +221,8 @@ def deploy_release(
     context: str | None = CONTEXT,
     namespace: str | None = NAMESPACE,
     release: str | None = RELEASE,
-    digest: str | None = typer.Option(
-        None,
-        "--digest",
-        help="Image digest to deploy (default: the one `breeze push` recorded for the default Python).",
-    ),
-    tag: str | None = typer.Option(None, "--tag", help="Image tag to deploy (unique; never latest)."),
+    digest: str | None = DIGEST,
+    tag: str | None = TAG,
     values: list[Path] = VALUES,
     set_: list[str] = SET,
     timeout: str | None = TIMEOUT,
@@ -250,9 +239,7 @@ def rollback_release(
     context: str | None = CONTEXT,
     namespace: str | None = NAMESPACE,
     release: str | None = RELEASE,
-    revision: int | None = typer.Option(
-        None, "--revision", help="Revision to return to (default: the previous one)."
-    ),
+    revision: int | None = REVISION,
     timeout: str | None = TIMEOUT,
 ) -> int:
     """Show helm history and roll the release back (warns when the Airflow versions differ)."""

@@ -1,5 +1,6 @@
-"""One kind cluster per project and Python: its name, ports, own kubeconfig, kind config and the
-kind/docker argv that create, load into and delete it. Pure functions, unit-tested."""
+"""One kind cluster per project and Python: its name, ports, own kubeconfig, kind config, the kind
+argv that create, load into and delete it, and what wiring the local registry takes. Pure
+functions, unit-tested."""
 
 from __future__ import annotations
 
@@ -159,33 +160,23 @@ def export_logs_argv(plan: ClusterPlan, folder: Path) -> list[str]:
     return ["kind", "export", "logs", str(folder), "--name", plan.name]
 
 
-def registry_argv(plan: ClusterPlan, image: str, target: str) -> list[list[str]]:
-    """Push to the local registry (kind's local-registry pattern): only changed layers travel."""
-    return [["docker", "tag", image, target], ["docker", "push", target]]
+def registry_publish(plan: ClusterPlan) -> list[tuple[str, int]]:
+    """kind's local-registry pattern: the registry container published on 127.0.0.1 only."""
+    port = int(plan.registry.rsplit(":", 1)[-1])
+    return [(f"127.0.0.1:{port}", REGISTRY_CONTAINER_PORT)]
 
 
-def registry_inspect_argv(registry_container: str) -> list[str]:
-    return ["docker", "container", "inspect", "--format", "{{.State.Running}}", registry_container]
+def node_container(plan: ClusterPlan) -> str:
+    return f"{plan.name}-control-plane"
 
 
-def registry_run_argv(plan: ClusterPlan, registry_container: str, image: str = "registry:2") -> list[str]:
-    """kind's local-registry pattern: one registry container, published on 127.0.0.1 only."""
-    port = plan.registry.rsplit(":", 1)[-1]
-    return [
-        "docker", "run", "-d", "--restart=always", "--name", registry_container,
-        "-p", f"127.0.0.1:{port}:{REGISTRY_CONTAINER_PORT}", image,
-    ]  # fmt: skip
-
-
-def registry_wiring_argv(plan: ClusterPlan, registry_container: str) -> list[list[str]]:
-    """Make ``plan.registry`` (host:port) resolve inside the node to the registry container."""
-    node = f"{plan.name}-control-plane"
+def registry_node_commands(plan: ClusterPlan, registry_container: str) -> list[list[str]]:
+    """Run in the node: make ``plan.registry`` (host:port) resolve to the registry container."""
     hosts_dir = f"/etc/containerd/certs.d/{plan.registry}"
     hosts = f'[host."http://{registry_container}:{REGISTRY_CONTAINER_PORT}"]\n'
     return [
-        ["docker", "network", "connect", "kind", registry_container],
-        ["docker", "exec", node, "mkdir", "-p", hosts_dir],
-        ["docker", "exec", node, "sh", "-c", f"printf '%s' '{hosts}' > {hosts_dir}/hosts.toml"],
+        ["mkdir", "-p", hosts_dir],
+        ["sh", "-c", f"printf '%s' '{hosts}' > {hosts_dir}/hosts.toml"],
     ]
 
 

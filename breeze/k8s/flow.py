@@ -19,7 +19,7 @@ from breeze.k8s import steps
 from breeze.k8s.cluster import ClusterPlan
 from breeze.k8s.runner import K8sError, ToolFailed, explain
 from breeze.k8s.session import K8sRequest, Session, open_session
-from breeze.k8s.values import ADMIN_USER, ImageRef
+from breeze.k8s.values import ADMIN_USER, ImageRef, project_secrets
 from breeze.testing import results
 from breeze.testing.e2e import run_e2e
 from breeze.testing.e2e.finish import airflow_major, show_outcome
@@ -61,7 +61,7 @@ def run_tests(session: Session, suite: Callable[[], E2ESuite] | None = None) -> 
         return 0
     config = session.config
     settings = load_e2e_settings(config)
-    password = steps.project_secrets(session).admin_password
+    password = project_secrets(config.root).admin_password
     run = (suite or load_e2e)()
     _, run_dir = results.new_run_dir(config, "e2e-k8s", session.python)
     session.say(

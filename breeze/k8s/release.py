@@ -17,23 +17,38 @@ from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain
 from breeze.k8s.settings import DeploySettings, load_deploy
 from breeze.k8s.values import (
     ImageRef,
-    Secrets,
     chart_values,
     check_set,
-    check_user_values,
+    helm_values_files,
+    project_secrets,
     secret_values,
-    write_values,
 )
 from breeze.paths import cache_dir
 from breeze.stack.ports import free_port
-from breeze.stack.secrets import load_or_create
 
 HEALTH_PATH = "/api/v2/monitor/health"
 HEALTH_ATTEMPTS = 30
 
 
+class _TargetOptions:
+    """The options naming the team's release, shared by deploy and rollback."""
+
+    context: str | None
+    namespace: str | None
+    release: str | None
+    timeout: str | None
+
+    def overrides(self) -> dict[str, object]:
+        return {
+            "context": self.context,
+            "namespace": self.namespace,
+            "release": self.release,
+            "timeout": self.timeout,
+        }
+
+
 @dataclass(frozen=True)
-class DeployRequest:
+class DeployRequest(_TargetOptions):
     context: str | None = None
     namespace: str | None = None
     release: str | None = None
@@ -43,30 +58,14 @@ class DeployRequest:
     sets: tuple[str, ...] = ()
     timeout: str | None = None
 
-    def overrides(self) -> dict[str, object]:
-        return {
-            "context": self.context,
-            "namespace": self.namespace,
-            "release": self.release,
-            "timeout": self.timeout,
-        }
-
 
 @dataclass(frozen=True)
-class RollbackRequest:
+class RollbackRequest(_TargetOptions):
     context: str | None = None
     namespace: str | None = None
     release: str | None = None
     revision: int | None = None
     timeout: str | None = None
-
-    def overrides(self) -> dict[str, object]:
-        return {
-            "context": self.context,
-            "namespace": self.namespace,
-            "release": self.release,
-            "timeout": self.timeout,
-        }
 
 
 def _runner(ctx: AppContext) -> Runner:
@@ -136,9 +135,6 @@ def deploy(ctx: AppContext, request: DeployRequest) -> int:
     settings = load_deploy(config, request.overrides())
     image = image_ref(ctx, config, settings, request)
     sets = check_set(request.sets)
-    user = check_user_values([*settings.chart.values, *request.values])
-    folder = cache_dir() / "deploy" / settings.chart.release
-    generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
     values = chart_values(
         image=image,
         executor=settings.executor,
@@ -147,21 +143,18 @@ def deploy(ctx: AppContext, request: DeployRequest) -> int:
         api_node_port=None,
         secret_names=settings.secret_names,
     )
-    if ctx.dry_run:
-        ctx.console.print(f"(dry run: would write {generated} and the 0600 secrets file {secret})")
-    else:
-        stack = load_or_create(config.root)
-        secrets = Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
-        write_values(generated, values, secret=False)
-        write_values(
-            secret, secret_values(secrets, config.airflow_version, settings.secret_names), secret=True
-        )
+    files = helm_values_files(
+        cache_dir() / "deploy" / settings.chart.release,
+        values,
+        lambda: secret_values(project_secrets(config.root), config.airflow_version, settings.secret_names),
+        [*settings.chart.values, *request.values],
+        dry_run=ctx.dry_run,
+        say=lambda text: ctx.console.print(text, markup=False, soft_wrap=True),
+    )
     runner = _runner(ctx)
     major = helm.helm_major(_run(runner, helm.version_argv(), read_only=True)) if runner.has("helm") else 3
     tgt = target(settings)
-    argv = helm.upgrade_argv(
-        settings.chart, tgt, [generated, secret, *user], sets, helm=major, timeout=settings.chart.timeout
-    )
+    argv = helm.upgrade_argv(settings.chart, tgt, files, sets, helm=major, timeout=settings.chart.timeout)
     ctx.console.print(f"Deploying {image.ref} as {tgt.release} in {tgt.namespace}")
     _run(runner, argv)
     return check_health(ctx, runner, tgt)

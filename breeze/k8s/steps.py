@@ -10,6 +10,9 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from breeze.engine import Engine
+from breeze.engineregistry import PushResult, RegistryCommandError
+from breeze.errors import EngineCommandFailed
 from breeze.k8s import chart as helm
 from breeze.k8s.cluster import (
     ClusterPlan,
@@ -18,11 +21,10 @@ from breeze.k8s.cluster import (
     export_logs_argv,
     get_clusters_argv,
     kind_load_argv,
-    registry_argv,
+    node_container,
     registry_configmap,
-    registry_inspect_argv,
-    registry_run_argv,
-    registry_wiring_argv,
+    registry_node_commands,
+    registry_publish,
     render_kind_config,
     write_plan,
 )
@@ -30,15 +32,14 @@ from breeze.k8s.runner import HelmTimeout, K8sError, Result, ToolFailed, explain
 from breeze.k8s.session import DEFAULT_API_PORT, Session
 from breeze.k8s.values import (
     ImageRef,
-    Secrets,
     chart_values,
     check_set,
     check_user_values,
+    helm_values_files,
+    project_secrets,
     secret_values,
-    write_values,
 )
 from breeze.stack.ports import choose, free_port
-from breeze.stack.secrets import load_or_create
 
 REGISTRY_CONTAINER = "breeze-registry"
 
@@ -88,21 +89,47 @@ def start_cluster(session: Session, plan: ClusterPlan) -> None:
 
 
 def wire_registry(session: Session, plan: ClusterPlan) -> None:
+    """kind's local-registry pattern: one registry container on kind's network, the node's
+    containerd pointed at it, and the ConfigMap that tells tools in the cluster where it is."""
+    engine = session.ctx.engine
+    image = session.settings.registry_image
     try:
-        running = session.runner.run(registry_inspect_argv(REGISTRY_CONTAINER), read_only=True).output
-    except ToolFailed:
-        running = ""
-    if running.strip() != "true":
-        session.say(f"Starting the local registry {REGISTRY_CONTAINER} on {plan.registry}")
-        run(
-            session, registry_run_argv(plan, REGISTRY_CONTAINER), context=" while starting the local registry"
-        )
-    for argv in registry_wiring_argv(plan, REGISTRY_CONTAINER):
-        run(session, argv, context=" while wiring the local registry")
+        state = engine.container_state(REGISTRY_CONTAINER)
+        if state is None or not state.running:
+            session.say(f"Starting the local registry {REGISTRY_CONTAINER} ({image}) on {plan.registry}")
+            engine.start_service(image, REGISTRY_CONTAINER, registry_publish(plan))
+        if state is None or "kind" not in state.networks:
+            engine.connect("kind", REGISTRY_CONTAINER)
+        for command in registry_node_commands(plan, REGISTRY_CONTAINER):
+            engine.exec(node_container(plan), command)
+    except EngineCommandFailed as failed:
+        raise registry_failed(failed, plan, image) from None
     manifest = plan.folder / "local-registry-hosting.yaml"
     if not session.ctx.dry_run:
         manifest.write_text(registry_configmap(plan))
     run(session, helm.apply_stdin_argv(session.target(), manifest))
+
+
+def registry_failed(failed: EngineCommandFailed, plan: ClusterPlan, image: str) -> K8sError:
+    if failed.pull_failed:
+        return K8sError(
+            f"The local registry's image {image} cannot be pulled: no registry is reachable from here.",
+            fix="Run `breeze setup offline-images` (it builds the stand-in breeze-offline/registry:2 from "
+            "Debian's docker-registry), or set [k8s] registry-image (BREEZE_K8S_REGISTRY_IMAGE) to a "
+            "registry image the engine has.",
+            details=failed.stderr,
+        )
+    if "port is already allocated" in failed.stderr or "address already in use" in failed.stderr:
+        return K8sError(
+            f"The local registry cannot listen on {registry_publish(plan)[0][0]}: the port is taken.",
+            fix="Set [k8s] registry (BREEZE_K8S_REGISTRY) to localhost:<a free port>, or stop what holds it.",
+            details=failed.stderr,
+        )
+    return K8sError(
+        f"Wiring the local registry {plan.registry} into {plan.name} failed (`{' '.join(failed.argv[:4])}`).",
+        fix="Read the engine's message below; run again with --verbose to see every command.",
+        details=failed.stderr,
+    )
 
 
 def preflight(session: Session, tools: tuple[str, ...]) -> ImageRef:
@@ -122,19 +149,35 @@ def load_image(session: Session, generation: int = 1, image: ImageRef | None = N
     plan = session.plan()
     image = image or session.images.unique_ref(session.python, generation)
     if plan.registry:
-        name = image.repository.rsplit("/", 1)[-1]
-        pushed = ImageRef(f"{plan.registry}/{name}", image.tag)
-        for argv in registry_argv(plan, image.ref, pushed.ref):
-            run(session, argv, context=f" while pushing to {plan.registry}")
+        pushed, result = push_to_local_registry(session.ctx.engine, image, plan.registry)
+        if not session.ctx.dry_run:
+            session.say(
+                f"Pushed {pushed.ref}: {result.pushed} layer(s) sent, {result.existing} already there"
+            )
         return pushed
     session.say(f"Loading {image.ref} into {plan.name}")
     run(session, kind_load_argv(plan, image.ref), context=f" while loading the image into {plan.name}")
     return image
 
 
+def push_to_local_registry(engine: Engine, image: ImageRef, registry: str) -> tuple[ImageRef, PushResult]:
+    """Tag the image into the local registry's namespace and push it: the registry keeps the layers
+    it has, so after a DAG edit only the project layer travels (bench/bench_k8s_registry.py)."""
+    pushed = ImageRef(f"{registry}/{image.repository.rsplit('/', 1)[-1]}", image.tag)
+    engine.tag(image.ref, pushed.ref)
+    try:
+        return pushed, engine.push(pushed.ref)
+    except RegistryCommandError as exc:
+        raise K8sError(
+            f"Pushing {pushed.ref} to the local registry {registry} failed.",
+            fix=f"Check that the registry container runs (`docker ps --filter name={REGISTRY_CONTAINER}`); "
+            "`breeze k8s create-cluster` starts it.",
+            details=exc.stderr,
+        ) from None
+
+
 def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
     """breeze's values, the 0600 secrets file, [k8s] values, then -f files (theirs win)."""
-    user = check_user_values([*session.settings.chart.values, *session.request.values])
     values = chart_values(
         image=image,
         executor=session.settings.executor,
@@ -142,20 +185,14 @@ def values_files(session: Session, image: ImageRef, folder: Path) -> list[Path]:
         uid=session.config.airflow_uid,
         api_node_port=30080,
     )
-    generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
-    if session.ctx.dry_run:
-        session.say(f"(dry run: would write {generated} and the 0600 secrets file {secret})")
-    else:
-        write_values(generated, values, secret=False)
-        write_values(
-            secret, secret_values(project_secrets(session), session.config.airflow_version), secret=True
-        )
-    return [generated, secret, *user]
-
-
-def project_secrets(session: Session) -> Secrets:
-    stack = load_or_create(session.config.root)
-    return Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
+    return helm_values_files(
+        folder,
+        values,
+        lambda: secret_values(project_secrets(session.config.root), session.config.airflow_version),
+        [*session.settings.chart.values, *session.request.values],
+        dry_run=session.ctx.dry_run,
+        say=session.say,
+    )
 
 
 def helm_major(session: Session) -> int:

@@ -8,7 +8,7 @@ own files come after both (helm merges left to right, so theirs win), then ``--s
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from breeze.errors import ConfigError
+from breeze.stack.secrets import load_or_create
 
 ADMIN_USER = "admin"
 
@@ -148,6 +149,34 @@ def write_values(path: Path, values: Mapping[str, Any], *, secret: bool) -> None
             handle.write(dump(values))
     else:
         path.write_text(dump(values))
+
+
+def helm_values_files(
+    folder: Path,
+    values: Mapping[str, Any],
+    secrets: Callable[[], Mapping[str, Any]],
+    user: Sequence[Path],
+    *,
+    dry_run: bool,
+    say: Callable[[str], None],
+) -> list[Path]:
+    """The -f files in helm's order: breeze's values, the 0600 secrets file beside them, then the
+    user's files (checked; helm merges left to right, so theirs win). A dry run writes neither of
+    breeze's files and never asks for the secrets."""
+    checked = check_user_values(user)
+    generated, secret = folder / "values.yaml", folder / "secrets.values.yaml"
+    if dry_run:
+        say(f"(dry run: would write {generated} and the 0600 secrets file {secret})")
+    else:
+        write_values(generated, values, secret=False)
+        write_values(secret, secrets(), secret=True)
+    return [generated, secret, *checked]
+
+
+def project_secrets(root: Path) -> Secrets:
+    """The project's secrets, the same as its local stack's (created on first use)."""
+    stack = load_or_create(root)
+    return Secrets(stack.fernet_key, stack.api_secret_key, stack.jwt_secret, stack.admin_password)
 
 
 def check_user_values(files: Sequence[Path]) -> tuple[Path, ...]:

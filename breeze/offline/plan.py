@@ -16,9 +16,18 @@ LABELS: dict[str, str] = {"dev.breeze.managed": "true", "dev.breeze.offline": "t
 OFFLINE_LABEL = "dev.breeze.offline"
 
 # Services breeze runs next to Airflow: registry kind -> (version, Debian suite that packages it).
-SERVICES: dict[str, tuple[str, str]] = {"postgres": ("15", "bookworm"), "redis": ("7", "bookworm")}
+# registry:2 is the local registry `breeze k8s` wires to kind ([k8s] registry).
+SERVICES: dict[str, tuple[str, str]] = {
+    "postgres": ("15", "bookworm"),
+    "redis": ("7", "bookworm"),
+    "registry": ("2", "bookworm"),
+}
 # The Debian package each service image installs (for messages; the Dockerfiles name them too).
-SERVICE_PACKAGES: dict[str, str] = {"postgres": "postgresql-15", "redis": "redis-server"}
+SERVICE_PACKAGES: dict[str, str] = {
+    "postgres": "postgresql-15",
+    "redis": "redis-server",
+    "registry": "docker-registry",
+}
 
 
 def debian_ref(suite: str) -> str:

@@ -218,6 +218,7 @@ CASES = [
     case("k8s render --set novalue", None, None, 2, "--set 'novalue' is not KEY=VALUE"),
     case("k8s deploy --timeout soon", None, None, 2, "--timeout 'soon' is not a duration"),
     case("k8s status", '[k8s]\nchart-versoin = "1.18.0"\n', None, 2, "unknown key `chart-versoin` in [k8s]"),
+    case("k8s create-cluster", '[k8s]\nregistry-image = ""\n', None, 2, "[k8s] registry-image is empty"),
     case("deploy", None, None, 2, "Nothing has been pushed from this project yet"),
     case("deploy", None, None, 2, "No python3.11 image has been pushed", {".breeze/pushed.json": PUSHED_313}),
     case("deploy", None, None, 2, "is not a breeze push record", {".breeze/pushed.json": "[]"}),

@@ -1,4 +1,5 @@
-"""Stub kind/helm/kubectl/docker executables at the runner seam (no cluster can run here).
+"""Stub kind/helm/kubectl/docker executables on PATH (no cluster can run here): the runner starts
+kind/helm/kubectl, the engine seam (python-on-whales) the stub `docker`.
 
 Each stub records its argv (one JSON list a line) and answers from a cue table: the first cue whose
 ``match`` words all appear in the argv gives the exit code and output (``times`` limits how often a
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 
 from breeze.context import AppContext
+from breeze.engine import Engine
 from breeze.k8s import runner as runner_module
 from breeze.k8s.values import ImageRef
 
@@ -47,6 +49,7 @@ STUB = textwrap.dedent(
         if cue.get("signal"):
             os.kill(os.getppid(), getattr(signal, cue["signal"]))
         sys.stdout.write(cue.get("output", ""))
+        sys.stderr.write(cue.get("stderr", ""))
         sys.exit(cue.get("code", 0))
     """
 )
@@ -65,6 +68,7 @@ class Stubs:
         output: str = "",
         times: int | None = None,
         signal: str | None = None,
+        stderr: str = "",
     ) -> None:
         self.cues.append(
             {
@@ -72,11 +76,19 @@ class Stubs:
                 "match": list(match),
                 "code": code,
                 "output": output,
+                "stderr": stderr,
                 "times": times,
                 "signal": signal,
             }
         )
         (self.folder / "cues.json").write_text(json.dumps(self.cues))
+
+    def image(self, ref: str, image_id: str) -> None:
+        """`docker image inspect REF` answers as the engine does (python-on-whales reads the JSON)."""
+        self.cue("docker", "image", "inspect", ref, output=json.dumps([{"Id": image_id, "RepoTags": [ref]}]))
+
+    def no_image(self, ref: str) -> None:
+        self.cue("docker", "image", "inspect", ref, code=1, stderr=f"Error: No such image: {ref}\n")
 
     def calls(self) -> list[list[str]]:
         path = self.folder / "calls.jsonl"
@@ -91,6 +103,7 @@ class Stubs:
 
 @pytest.fixture
 def stubs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubs]:
+    """The stubs first on PATH; the engine seam (python-on-whales) may reach the stub `docker`."""
     folder = tmp_path / "stub-bin"
     folder.mkdir()
     (folder / "cues.json").write_text("[]")
@@ -99,6 +112,7 @@ def stubs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubs]:
         path.write_text(STUB.format(python=sys.executable, folder=str(folder)))
         path.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setattr(Engine, "docker", property(lambda self: self._new_client()))
     yield Stubs(folder)
 
 

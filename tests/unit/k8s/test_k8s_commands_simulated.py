@@ -59,7 +59,7 @@ def test_simulated_logs_land_in_the_results_folder(
 def test_simulated_render_runs_helm_template_into_a_folder(
     breeze: Breeze, stubs: Stubs, name: str, tmp_path: Path
 ) -> None:
-    stubs.cue("docker", "inspect", output="sha256:feedfacecafe0000\n")
+    stubs.image("demo:1.0.0-python3.11", "sha256:feedfacecafe0000")
     out = tmp_path / "manifests"
     assert breeze("k8s", "render", "--output", str(out), "--executor", "celery")[0] == 0
     (template,) = [c for c in stubs.calls() if c[:2] == ["helm", "template"]]
@@ -78,13 +78,13 @@ def test_simulated_deploy_loads_the_image_and_upgrades_the_release(
     breeze: Breeze, stubs: Stubs, name: str
 ) -> None:
     stubs.cue("kind", "get", output=f"{name}\n")
-    stubs.cue("docker", "inspect", output="sha256:abcdefabcdef99\n")
+    stubs.image("demo:1.0.0-python3.11", "sha256:abcdefabcdef99")
     stubs.cue("helm", "version", output="v3.17.0\n")
     code, _, err = breeze("k8s", "deploy", "--executor", "kubernetes", "--timeout", "15m")
     assert code == 0, err
     assert stubs.verbs() == [
-        "docker image",
-        "docker tag",
+        "docker image",  # inspect
+        "docker image",  # tag
         "kind get",
         "kind load",
         "helm version",

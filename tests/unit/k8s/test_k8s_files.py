@@ -21,7 +21,8 @@ from breeze.k8s.cluster import (
     delete_argv,
     kind_config,
     kind_load_argv,
-    registry_wiring_argv,
+    registry_node_commands,
+    registry_publish,
 )
 from breeze.k8s.settings import ChartSettings
 from breeze.k8s.values import (
@@ -80,9 +81,12 @@ def test_kind_config_binds_127_0_0_1_and_maps_the_api_node_port(tmp_path: Path) 
 def test_kind_config_with_a_registry_lets_containerd_read_hosts_files(tmp_path: Path) -> None:
     config = kind_config(plan(tmp_path, registry="localhost:5001"))
     assert 'config_path = "/etc/containerd/certs.d"' in config["containerdConfigPatches"][0]  # type: ignore[index]
-    wiring = registry_wiring_argv(plan(tmp_path, registry="localhost:5001"), "breeze-registry")
-    assert wiring[0] == ["docker", "network", "connect", "kind", "breeze-registry"]
-    assert "/etc/containerd/certs.d/localhost:5001/hosts.toml" in wiring[2][-1]
+    wiring = registry_node_commands(plan(tmp_path, registry="localhost:5001"), "breeze-registry")
+    assert wiring[0] == ["mkdir", "-p", "/etc/containerd/certs.d/localhost:5001"]
+    assert "/etc/containerd/certs.d/localhost:5001/hosts.toml" in wiring[1][-1]
+    assert '[host."http://breeze-registry:5000"]' in wiring[1][-1]
+    # Published on 127.0.0.1 only.
+    assert registry_publish(plan(tmp_path, registry="localhost:5001")) == [("127.0.0.1:5001", 5000)]
 
 
 def test_kind_argv_use_the_clusters_own_kubeconfig(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from breeze.errors import ConfigError
 from breeze.k8s import flow
 from breeze.k8s.runner import HelmTimeout, K8sError
 from breeze.k8s.session import K8sRequest, Session, open_session
+from breeze.offline import registry as offline_images
 from breeze.testing.e2e.suite import E2EOutcome
 from tests.unit.k8s.conftest import FixedImages, Stubs
 
@@ -78,7 +79,7 @@ def suite(monkeypatch: pytest.MonkeyPatch) -> Suite:
 
 
 def session_for(ctx: AppContext, **options: object) -> Session:
-    return open_session(ctx, K8sRequest(**options), images=lambda _c, _cfg, _r: FixedImages())  # type: ignore[arg-type]
+    return open_session(ctx, K8sRequest(**options), images=lambda _c, _cfg: FixedImages())  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -286,10 +287,25 @@ def test_dry_run_prints_every_step_without_any_tool(
     assert not session.plan().folder.exists()  # a dry run writes nothing
 
 
+def test_simulated_dry_run_prints_the_registry_commands_and_runs_only_reads(
+    dry_ctx: AppContext, stubs: Stubs, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stubs.cue("docker", "container", "inspect", code=1, stderr="Error: No such container: breeze-registry\n")
+    session = session_for(dry_ctx, registry="localhost:5001")
+    assert flow.run_complete_tests(dry_ctx, session.request, session) == 0
+    out = capsys.readouterr().out
+    assert "docker container run --detach --restart always --name breeze-registry --publish " in out
+    assert "docker network connect kind breeze-registry" in out
+    assert "docker exec breeze-demo-" in out
+    assert "docker image push localhost:5001/demo:k8s-0123456789ab" in out
+    # Only the read (is the registry running?) reached docker; everything else was printed.
+    assert [c[1:3] for c in stubs.calls() if c[0] == "docker"] == [["container", "inspect"]]
+
+
 def test_simulated_no_production_image_yet_fails_before_a_cluster_is_made(
     app_ctx: AppContext, stubs: Stubs
 ) -> None:
-    stubs.cue("docker", "inspect", code=1, output="Error: No such image: demo:1.0.0-python3.11\n")
+    stubs.no_image("demo:1.0.0-python3.11")
     with pytest.raises(K8sError, match=r"There is no production image demo:1.0.0-python3.11 yet") as raised:
         flow.run_complete_tests(app_ctx, K8sRequest())
     assert "breeze build-image --production" in (raised.value.fix or "")
@@ -299,10 +315,10 @@ def test_simulated_no_production_image_yet_fails_before_a_cluster_is_made(
 def test_simulated_the_image_gets_a_unique_tag_from_its_id(
     app_ctx: AppContext, stubs: Stubs, suite: Suite
 ) -> None:
-    stubs.cue("docker", "inspect", output="sha256:0123456789abcdef0123\n")
+    stubs.image("demo:1.0.0-python3.11", "sha256:0123456789abcdef0123")
     stubs.cue("helm", "version", output="v3.17.1\n")
     assert flow.run_complete_tests(app_ctx, K8sRequest()) == 0
-    assert ["docker", "tag", "demo:1.0.0-python3.11", "demo:k8s-0123456789ab"] in stubs.calls()
+    assert ["docker", "image", "tag", "demo:1.0.0-python3.11", "demo:k8s-0123456789ab"] in stubs.calls()
 
 
 def test_simulated_a_busy_api_port_is_named(app_ctx: AppContext, stubs: Stubs, suite: Suite) -> None:
@@ -325,27 +341,54 @@ def test_simulated_a_busy_api_port_is_named(app_ctx: AppContext, stubs: Stubs, s
 def test_simulated_local_registry_is_started_wired_and_pushed_to(
     complete: Callable[..., int], stubs: Stubs, suite: Suite
 ) -> None:
-    stubs.cue("docker", "container", "inspect", code=1, output="Error: No such container: breeze-registry\n")
+    stubs.cue("docker", "container", "inspect", code=1, stderr="Error: No such container: breeze-registry\n")
+    stubs.image("registry:2", "sha256:2e9157a3c0de")
     assert complete(registry="localhost:5001", keep_cluster=True) == 0
     docker = [c for c in stubs.calls() if c[0] == "docker"]
-    assert [
-        "docker",
-        "run",
-        "-d",
-        "--restart=always",
-        "--name",
-        "breeze-registry",
-        "-p",
-        "127.0.0.1:5001:5000",
-        "registry:2",
-    ] in docker
+    (started,) = [c for c in docker if c[1:3] == ["container", "run"]]
+    assert started[-1] == "registry:2" and "--detach" in started
+    assert started[started.index("--name") + 1] == "breeze-registry"
+    assert started[started.index("--publish") + 1] == "127.0.0.1:5001:5000"  # 127.0.0.1 only
     assert ["docker", "network", "connect", "kind", "breeze-registry"] in docker
-    assert ["docker", "push", "localhost:5001/demo:k8s-0123456789ab"] in docker
+    execs = [c for c in docker if c[1] == "exec"]
+    assert execs and all(c[2].endswith("-control-plane") for c in execs)
+    assert "/etc/containerd/certs.d/localhost:5001/hosts.toml" in execs[-1][-1]
+    assert ["docker", "image", "push", "localhost:5001/demo:k8s-0123456789ab"] in docker
     assert "kind load" not in stubs.verbs()
     upgrade = next(c for c in stubs.calls() if c[:2] == ["helm", "upgrade"])
     values = Path(upgrade[upgrade.index("-f") + 1]).read_text()
     assert "repository: localhost:5001/demo" in values
     assert next(c for c in stubs.calls() if c[0] == "kubectl")[:2] == ["kubectl", "apply"]
+
+
+def test_simulated_local_registry_uses_the_offline_stand_in_and_keeps_a_running_one(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite
+) -> None:
+    offline_images.record({"registry": {"2": "breeze-offline/registry:2"}})
+    stubs.cue("docker", "container", "inspect", code=1, stderr="Error: No such container: breeze-registry\n")
+    stubs.image("breeze-offline/registry:2", "sha256:5eed5eed5eed")
+    assert complete(registry="localhost:5001", keep_cluster=True) == 0
+    (started,) = [c for c in stubs.calls() if c[:3] == ["docker", "container", "run"]]
+    assert started[-1] == "breeze-offline/registry:2"
+
+
+def test_simulated_a_registry_image_that_cannot_be_pulled_names_the_stand_in(
+    complete: Callable[..., int], stubs: Stubs, suite: Suite
+) -> None:
+    stubs.cue("docker", "container", "inspect", code=1, stderr="Error: No such container: breeze-registry\n")
+    stubs.cue(
+        "docker",
+        "container",
+        "run",
+        code=125,
+        stderr="Unable to find image 'registry:2' locally\ndocker: Error response from daemon: Get "
+        '"https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host\n',
+    )
+    with pytest.raises(K8sError, match=r"The local registry's image registry:2 cannot be pulled") as raised:
+        complete(registry="localhost:5001")
+    assert "breeze setup offline-images" in (raised.value.fix or "")
+    assert "registry-image" in (raised.value.fix or "")
+    assert "kind delete" in stubs.verbs()  # the cluster made before is still deleted
 
 
 def test_simulated_ctrl_c_while_kind_creates_still_deletes_the_cluster(

@@ -10,6 +10,7 @@ import pytest
 from breeze.config import load_project
 from breeze.errors import ConfigError
 from breeze.k8s.settings import DEFAULT_CHART_VERSION, load_deploy, load_k8s
+from breeze.offline import registry as offline_images
 
 
 def test_defaults(project: Path) -> None:
@@ -30,6 +31,21 @@ def test_option_beats_env_beats_file(project: Path, project_toml: Callable[[str]
     assert chosen.chart.timeout == "20m" and chosen.chart.values == (project / "mine.yaml",)
 
 
+def test_registry_image_default_env_file_and_offline_stand_in(
+    project: Path, project_toml: Callable[[str], Path]
+) -> None:
+    config = load_project(project)
+    assert load_k8s(config, env={}).registry_image == "registry:2"
+    env = {"BREEZE_K8S_REGISTRY_IMAGE": "mirror.example/registry:2.8"}
+    assert load_k8s(config, env=env).registry_image == "mirror.example/registry:2.8"
+    offline_images.record({"registry": {"2": "breeze-offline/registry:2"}})
+    assert load_k8s(config, env={}).registry_image == "breeze-offline/registry:2"
+    # An image the user names is used as it is, stand-in or not.
+    assert load_k8s(config, env=env).registry_image == "mirror.example/registry:2.8"
+    project_toml('[k8s]\nregistry-image = "127.0.0.1:5000/registry:2"\n')
+    assert load_k8s(load_project(project), env={}).registry_image == "127.0.0.1:5000/registry:2"
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
@@ -39,6 +55,7 @@ def test_option_beats_env_beats_file(project: Path, project_toml: Callable[[str]
         ('[k8s]\ntimeout = "ten minutes"\n', "is not a duration"),
         ('[k8s]\nnamespace = "Air_flow"\n', "is not a valid Kubernetes name"),
         ('[k8s]\nkubernetes-version = "1.32"\n', "is not a version"),
+        ('[k8s]\nregistry-image = " "\n', "registry-image is empty"),
         ('[deploy]\nfernet-secret = "Bad Name"\n', "is not a valid Kubernetes name"),
     ],
 )

@@ -114,6 +114,7 @@ def test_plan_from_nothing() -> None:
         ("build", "breeze-offline/python:3.13"),
         ("build", "breeze-offline/postgres:15"),
         ("build", "breeze-offline/redis:7"),
+        ("build", "breeze-offline/registry:2"),
     ]
     assert steps[2] == Step("build", "breeze-offline/python:3.11", "bookworm", "python", "python", "3.11")
     assert steps[3].suite == "trixie"
@@ -162,6 +163,7 @@ def test_dry_run_prints_the_commands_and_records_nothing(
         ["breeze-offline/python:3.11"],
         ["breeze-offline/postgres:15"],
         ["breeze-offline/redis:7"],
+        ["breeze-offline/registry:2"],
     ]
     assert all(kw["secrets"] == [] and kw["labels"]["dev.breeze.managed"] == "true" for _, kw in builds)
     assert builds[0][1]["build_args"] == {"BASE_IMAGE": "breeze-offline/debian:bookworm"}
