@@ -19,7 +19,10 @@ def register(app: typer.Typer) -> None:
 
 # The commands' options (declared here so each command reads as its parameters)
 PUSH_PYTHON = typer.Option(
-    None, "--python", help="Python flavour(s) to push: 3.11, 3.11,3.13 or all (the configured list)."
+    None,
+    "--python",
+    metavar="X.Y[,X.Y]|all",
+    help="Python flavour(s) to push: 3.11, 3.11,3.13 or all (the configured list).",
 )
 REGISTRY = typer.Option(
     None, "--registry", help="host[:port][/namespace] to push to (default: [image] registry)."
@@ -31,6 +34,7 @@ LATEST = typer.Option(False, "--latest", help="Also move `latest` to the default
 PUSH_PLATFORM = typer.Option(
     None,
     "--platform",
+    metavar="OS/ARCH[,OS/ARCH]",
     help="Push the image build-image --platform made for these platform(s), e.g. "
     "linux/amd64,linux/arm64: several are pushed as one manifest list (default: what the last "
     "build made). Repeatable.",

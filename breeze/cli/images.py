@@ -20,15 +20,23 @@ def register(app: typer.Typer) -> None:
 
 # build-image's options (declared here so the command reads as its parameters)
 PRODUCTION_OPTION = typer.Option(False, "--production", "--prod", help="Build the production image.")
-PYTHON_OPTION = typer.Option(None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP)
+PYTHON_OPTION = typer.Option(
+    None, "--python", metavar="X.Y[,X.Y]", autocompletion=complete_pythons, help=PYTHON_HELP
+)
 AIRFLOW_VERSION_OPTION = typer.Option(None, "--airflow-version", help="Airflow release, e.g. 3.3.2.")
 EXTRAS_OPTION = typer.Option(None, "--extras", help="Airflow extras, comma-separated.")
 ADDITIONAL_PYTHON_DEPS_OPTION = typer.Option(
-    None, "--additional-python-deps", help="Extra Python requirement(s), e.g. 'pandas<3'. Repeatable."
+    None,
+    "--additional-python-deps",
+    metavar="REQUIREMENT",
+    help="Extra Python requirement(s), e.g. 'pandas<3'. Repeatable.",
 )
-APT_OPTION = typer.Option(None, "--apt", help="Extra runtime apt package(s). Repeatable.")
+APT_OPTION = typer.Option(None, "--apt", metavar="PACKAGE", help="Extra runtime apt package(s). Repeatable.")
 BUILD_APT_OPTION = typer.Option(
-    None, "--build-apt", help="Extra build-only apt package(s) (PROD build stage). Repeatable."
+    None,
+    "--build-apt",
+    metavar="PACKAGE",
+    help="Extra build-only apt package(s) (PROD build stage). Repeatable.",
 )
 AIRFLOW_UID_OPTION = typer.Option(None, "--airflow-uid", help="UID of the airflow user (50000).")
 AIRFLOW_HOME_OPTION = typer.Option(None, "--airflow-home", help="AIRFLOW_HOME in the image.")
@@ -46,7 +54,10 @@ CA_BUNDLE_OPTION = typer.Option(
     help="PEM CA bundle for the build's HTTPS (default: PIP_CERT/SSL_CERT_FILE of the host).",
 )
 SECRET_OPTION = typer.Option(
-    None, "--secret", help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable."
+    None,
+    "--secret",
+    metavar="id=NAME,src=PATH",
+    help="Extra BuildKit secret: id=NAME,src=PATH or id=NAME,env=VAR. Repeatable.",
 )
 NO_CACHE_OPTION = typer.Option(False, "--no-cache", help="Build without the layer cache.")
 JSON_OPTION = typer.Option(
@@ -71,7 +82,9 @@ def build_image(
     secret: list[str] | None = SECRET_OPTION,
     no_cache: bool = NO_CACHE_OPTION,
     json: bool = JSON_OPTION,
-    platform: list[str] | None = typer.Option(None, "--platform", help=PLATFORM_HELP),
+    platform: list[str] | None = typer.Option(
+        None, "--platform", metavar="OS/ARCH[,OS/ARCH]", help=PLATFORM_HELP
+    ),
 ) -> int:
     """Build the CI image (default) or the production image of the project."""
     from breeze.images.build import build_images
@@ -106,7 +119,7 @@ def verify_image(
     ctx: typer.Context,
     production: bool = typer.Option(False, "--production", "--prod", help="Verify the production image."),
     python: list[str] | None = typer.Option(
-        None, "--python", autocompletion=complete_pythons, help=PYTHON_HELP
+        None, "--python", metavar="X.Y[,X.Y]", autocompletion=complete_pythons, help=PYTHON_HELP
     ),
     image: str | None = typer.Option(
         None, "--image", help="Verify this image reference instead of the project's."

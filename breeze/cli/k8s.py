@@ -31,7 +31,12 @@ EXECUTOR = typer.Option(
     help="Local, Celery or Kubernetes ([k8s] executor; default Local).",
 )
 VALUES = typer.Option([], "--values", "-f", help="Your own chart values file, merged last. Repeatable.")
-SET = typer.Option([], "--set", help="A chart value KEY=VALUE (helm --set), after every file. Repeatable.")
+SET = typer.Option(
+    [],
+    "--set",
+    metavar="KEY=VALUE",
+    help="A chart value KEY=VALUE (helm --set), after every file. Repeatable.",
+)
 TIMEOUT = typer.Option(None, "--timeout", help="How long helm waits for the pods, e.g. 10m ([k8s] timeout).")
 K8S_VERSION = typer.Option(None, "--kubernetes-version", help="Kubernetes version of the node, e.g. v1.32.2.")
 NODE_IMAGE = typer.Option(

@@ -26,6 +26,7 @@ def tests(
         [],
         "--type",
         "-t",
+        metavar="TYPE[,TYPE]",
         autocompletion=complete_test_types,
         help="unit, dag-integrity, dag-run, lint, e2e or all (repeat or comma-separate).",
     ),
