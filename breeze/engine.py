@@ -22,6 +22,8 @@ from rich.console import Console
 from breeze import runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
+from breeze.enginerun import RunResult as RunResult  # re-exported: callers import it from here
+from breeze.enginerun import ThrowawayContainers
 from breeze.engineservice import ServiceContainers
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
@@ -44,17 +46,6 @@ COMPOSE_FIX = (
 )
 
 
-@dataclass
-class RunResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return (self.stdout + ("\n" if self.stdout and self.stderr else "") + self.stderr).strip()
-
-
 PODMAN_FIX = (
     "Install podman (Debian: `sudo bash scripts/install-podman.sh` from the breeze repository, "
     "which also writes the containers.conf breeze needs), then check `podman info`; or choose "
@@ -62,7 +53,7 @@ PODMAN_FIX = (
 )
 
 
-class Engine(ServiceContainers):
+class Engine(ServiceContainers, ThrowawayContainers):
     def __init__(
         self, console: Console, verbose: bool = False, dry_run: bool = False, name: str = "docker"
     ) -> None:
@@ -298,42 +289,6 @@ class Engine(ServiceContainers):
             self._call(component.remove, ref, force=True)
         else:
             self._call(getattr(self.docker, kind).remove, ref)
-
-    # -- containers -------------------------------------------------------------------------
-    def run(
-        self,
-        image: str,
-        command: list[str],
-        *,
-        user: str | None = None,
-        envs: dict[str, str] | None = None,
-        entrypoint: str | None = None,
-        networks: list[str] | None = None,
-        volumes: list[tuple[str, str, str]] | None = None,
-    ) -> RunResult:
-        """Run a throwaway container; return its exit code, stdout and stderr (never raises on exit != 0).
-
-        Detached + wait + logs, because a foreground ``docker run`` does not hand back stderr."""
-        container = self._call(
-            self.docker.run,
-            image,
-            command,
-            detach=True,
-            user=user,
-            envs=envs or {},
-            entrypoint=entrypoint,
-            networks=networks or [],
-            volumes=volumes or [],
-        )
-        try:
-            exit_code = int(self._call(self.docker.container.wait, container))
-            out: list[str] = []
-            err: list[str] = []
-            for source, chunk in self._stream(self.docker.container.logs, container, stream=True):
-                (out if source == "stdout" else err).append(chunk.decode(errors="replace"))
-        finally:
-            self._call(self.docker.container.remove, container, force=True, volumes=True)
-        return RunResult(exit_code, "".join(out), "".join(err))
 
     # -- registries (breeze push / sbom, bases pinned by digest) ---------------------------------
     # Through the seam like every call: under --dry-run a push or pull is printed, not run, while a
