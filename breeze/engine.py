@@ -19,7 +19,7 @@ from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
-from breeze import runlog
+from breeze import podman, runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
@@ -149,6 +149,11 @@ class Engine:
                     details=exc.stderr,
                 ) from None
             self._checked.add("engine")
+        if buildx and "buildx" not in self._checked and self.is_podman:
+            # podman builds itself (`podman buildx build` is its alias of `podman build`): no plugin
+            # to look for, but a release that has everything breeze's builds use.
+            podman.check(podman.BUILD, self.client_version())
+            self._checked.add("buildx")
         if buildx and "buildx" not in self._checked:
             self._require_plugin(
                 self.docker.buildx.version,
@@ -177,6 +182,10 @@ class Engine:
     # -- facts (breeze doctor) -----------------------------------------------------------------
     def server_version(self) -> str:
         return self._call(lambda: str(getattr(self.docker.version().server, "version", None)))
+
+    def client_version(self) -> str:
+        """The client's version: podman's own (a local podman has no separate server)."""
+        return self._call(lambda: str(getattr(self.docker.version().client, "version", None)))
 
     def buildx_version(self) -> str:
         return str(self._call(self.docker.buildx.version)).strip()
@@ -232,6 +241,8 @@ class Engine:
         platform: str | None = None,
     ) -> Iterator[str]:
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
+        if build_contexts and self.is_podman:
+            podman.check(podman.BUILD_CONTEXT, self.client_version())
         stream = self._call(
             self.docker.buildx.build,
             context,

@@ -1,0 +1,106 @@
+"""podman as breeze's engine: the features breeze needs from it, the first podman release that has
+each, and the message when the machine's podman is older. Pure (no processes): the engine seam
+(breeze.engine) asks podman for its version and hands it here.
+
+The versions come from podman's release notes (RELEASE_NOTES.md, shipped in Debian's package):
+`podman build --secret` arrived in 3.3.0 (and worked through the remote client from 4.0.0), the
+`podman buildx build` alias that python-on-whales calls in 3.4.0, `RUN --mount=type=cache` with
+buildah 1.23 (podman 3.4), `--build-context` in 4.2.0. Checked for real with Debian's 4.3.1."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from breeze.errors import EngineError
+
+Version = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Feature:
+    what: str  # what breeze does with it, for the message
+    since: Version
+
+
+# Every image breeze builds uses the build secrets (the CA bundle, a private index) and cache mounts.
+BUILD = Feature(
+    "building images with build secrets and cache mounts (`podman buildx build --secret`, "
+    "`RUN --mount=type=cache|secret`)",
+    (4, 0, 0),
+)
+BUILD_CONTEXT = Feature("additional build contexts (`podman build --build-context`)", (4, 2, 0))
+
+FEATURES: dict[str, Feature] = {"build": BUILD, "build-context": BUILD_CONTEXT}
+
+UPGRADE_FIX = (
+    "Upgrade podman (Debian 12 ships 4.3.1: `sudo bash scripts/install-podman.sh`; elsewhere see "
+    "https://podman.io/docs/installation), or use Docker with `BREEZE_ENGINE=docker`."
+)
+
+# podman's /etc/containers/containers.conf setting without which `podman run` fails on a machine
+# whose open-files hard limit is below podman's default ("error setting rlimit type 7").
+ULIMITS_SETTING = "default_ulimits = []"
+
+
+def parse_version(text: str) -> Version | None:
+    """``4.3.1`` / ``4.3.1-dev`` / ``podman version 4.9.3`` -> (4, 3, 1); None when there is none."""
+    match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if match is None:
+        return None
+    return int(match[1]), int(match[2]), int(match[3] or 0)
+
+
+def show(version: Version) -> str:
+    return ".".join(str(part) for part in version)
+
+
+def check(feature: Feature, version_text: str) -> None:
+    """Raise when the podman that reported ``version_text`` is older than ``feature`` needs.
+
+    A version that cannot be read is let through: the command itself then says what fails."""
+    version = parse_version(version_text)
+    if version is None or version >= feature.since:
+        return
+    raise EngineError(
+        f"podman {show(version)} is too old for {feature.what}: breeze needs podman "
+        f"{show(feature.since)} or newer.",
+        fix=UPGRADE_FIX,
+    )
+
+
+def local_ref(ref: str) -> str:
+    """How podman names a locally built image: a name without a registry gets ``localhost/``.
+
+    ``example:1`` -> ``localhost/example:1``; ``ghcr.io/x/y:1`` and ``localhost:5000/y`` stay."""
+    first, sep, _rest = ref.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return ref
+    return f"localhost/{ref}"
+
+
+def same_image_name(podman_tag: str, ref: str) -> bool:
+    """Whether a tag podman lists (``localhost/example:1``) names the image breeze calls ``ref``."""
+    return podman_tag == ref or podman_tag == local_ref(ref)
+
+
+def ulimits_configured(conf_text: str) -> bool:
+    """Whether containers.conf text sets ``default_ulimits`` (to anything) in ``[containers]``."""
+    section = ""
+    for raw in conf_text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("["):
+            section = line
+        elif section == "[containers]" and re.match(r"default_ulimits\s*=", line):
+            return True
+    return False
+
+
+def docker_hub_ref(ref: str) -> str:
+    """A Docker Hub short name made explicit, as docker reads it: ``python:3.11-slim`` ->
+    ``docker.io/library/python:3.11-slim``. podman resolves short names only through the
+    unqualified-search registries of registries.conf, which Debian leaves empty."""
+    first, sep, _rest = ref.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        return ref
+    return f"docker.io/{ref}" if sep else f"docker.io/library/{ref}"
