@@ -6,6 +6,7 @@ dry run plans from the real state)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -192,6 +193,11 @@ class Engine:
 
     def compose_version(self) -> str:
         return str(self._call(self.docker.compose.version)).strip()
+
+    def podman_info(self) -> dict[str, Any]:
+        """``podman info`` as JSON (python-on-whales' ``info()`` reads docker's shape, not podman's)."""
+        argv = [*self.docker.client_config.docker_cmd, "info", "--format", "json"]
+        return dict(json.loads(str(self._call(pow_utils.run, argv) or "{}")))
 
     def root_dir(self) -> str | None:
         root = self._call(lambda: self.docker.info().docker_root_dir)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from breeze.errors import EngineError
 
@@ -104,3 +105,34 @@ def docker_hub_ref(ref: str) -> str:
     if sep and ("." in first or ":" in first or first == "localhost"):
         return ref
     return f"docker.io/{ref}" if sep else f"docker.io/library/{ref}"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ``podman info`` says that matters to breeze (``breeze doctor``)."""
+
+    version: str
+    rootless: bool
+    storage: str
+    graph_root: str
+    runtime: str
+    cgroups: str
+
+    def describe(self) -> str:
+        mode = "rootless" if self.rootless else "rootful"
+        return (
+            f"podman {self.version}, {mode}, {self.storage} storage in {self.graph_root}, "
+            f"runtime {self.runtime}, cgroups {self.cgroups}"
+        )
+
+
+def facts(info: dict[str, Any]) -> Facts:
+    host, store = info.get("host", {}), info.get("store", {})
+    return Facts(
+        version=str(info.get("version", {}).get("Version", "unknown")),
+        rootless=bool(host.get("security", {}).get("rootless", False)),
+        storage=str(store.get("graphDriverName", "unknown")),
+        graph_root=str(store.get("graphRoot", "unknown")),
+        runtime=str(host.get("ociRuntime", {}).get("name", "unknown")),
+        cgroups=str(host.get("cgroupVersion", "unknown")),
+    )
