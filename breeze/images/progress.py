@@ -75,6 +75,8 @@ class Steps:
         step = _PODMAN_STEP.match(line)
         if step is None:
             return None
+        if self.current is not None:  # one step after another: the previous one (a FROM has no -->)
+            self.finished.add(self.current)
         stage = step["stage"] or ""
         self.current = f"{stage}:{step['n']}"
         self.steps.add(self.current)

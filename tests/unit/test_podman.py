@@ -1,0 +1,95 @@
+"""podman's version facts and names (breeze.podman): pure, no podman needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from breeze import podman
+from breeze.errors import EngineError
+
+
+@pytest.mark.parametrize(
+    ("text", "version"),
+    [("4.3.1", (4, 3, 1)), ("4.9.3-dev", (4, 9, 3)), ("podman version 5.0", (5, 0, 0)), ("None", None)],
+)
+def test_versions_are_read(text: str, version: podman.Version | None) -> None:
+    assert podman.parse_version(text) == version
+
+
+def test_debian_12s_podman_builds() -> None:
+    podman.check(podman.BUILD, "4.3.1")
+    podman.check(podman.BUILD_CONTEXT, "4.3.1")
+
+
+def test_a_podman_too_old_for_builds_names_the_version_needed() -> None:
+    with pytest.raises(EngineError) as caught:
+        podman.check(podman.BUILD, "3.4.4")
+
+    assert caught.value.message.startswith("podman 3.4.4 is too old for building images")
+    assert "breeze needs podman 4.0.0 or newer" in caught.value.message
+    assert caught.value.fix is not None and "install-podman.sh" in caught.value.fix
+
+
+def test_build_contexts_need_podman_4_2() -> None:
+    with pytest.raises(EngineError, match=r"--build-context.*4\.2\.0 or newer"):
+        podman.check(podman.BUILD_CONTEXT, "4.1.1")
+
+
+def test_an_unreadable_version_is_let_through() -> None:
+    podman.check(podman.BUILD, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("ref", "local"),
+    [
+        ("breeze-example:1.0.0", "localhost/breeze-example:1.0.0"),
+        ("breeze-offline/python:3.11", "localhost/breeze-offline/python:3.11"),
+        ("localhost/x:1", "localhost/x:1"),
+        ("127.0.0.1:5000/team/x:1", "127.0.0.1:5000/team/x:1"),
+        ("ghcr.io/team/x:1", "ghcr.io/team/x:1"),
+    ],
+)
+def test_local_names(ref: str, local: str) -> None:
+    assert podman.local_ref(ref) == local
+    assert podman.same_image_name(local, ref)
+
+
+@pytest.mark.parametrize(
+    ("ref", "full"),
+    [
+        ("python:3.11-slim-bookworm", "docker.io/library/python:3.11-slim-bookworm"),
+        ("bitnami/redis:7", "docker.io/bitnami/redis:7"),
+        ("quay.io/x/y:1", "quay.io/x/y:1"),
+        ("127.0.0.1:5000/library/python:3.11", "127.0.0.1:5000/library/python:3.11"),
+    ],
+)
+def test_docker_hub_short_names_are_made_explicit(ref: str, full: str) -> None:
+    assert podman.docker_hub_ref(ref) == full
+
+
+@pytest.mark.parametrize(
+    ("text", "configured"),
+    [
+        ("[containers]\ndefault_ulimits = []\n", True),
+        ('[containers]\nlog_size_max = -1\ndefault_ulimits = ["nofile=1024:1024"]\n', True),
+        ("[engine]\ndefault_ulimits = []\n", False),  # the wrong table
+        ("[containers]\n# default_ulimits = []\n", False),
+        ("", False),
+    ],
+)
+def test_the_ulimits_setting_is_found_in_its_table(text: str, configured: bool) -> None:
+    assert podman.ulimits_configured(text) is configured
+
+
+def test_facts_from_podman_info() -> None:
+    info = {
+        "host": {"security": {"rootless": True}, "ociRuntime": {"name": "crun"}, "cgroupVersion": "v2"},
+        "store": {"graphDriverName": "overlay", "graphRoot": "/home/me/.local/share/containers/storage"},
+        "version": {"Version": "4.3.1"},
+    }
+    facts = podman.facts(info)
+
+    assert facts.describe() == (
+        "podman 4.3.1, rootless, overlay storage in /home/me/.local/share/containers/storage, "
+        "runtime crun, cgroups v2"
+    )
