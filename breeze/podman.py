@@ -136,3 +136,19 @@ def facts(info: dict[str, Any]) -> Facts:
         runtime=str(host.get("ociRuntime", {}).get("name", "unknown")),
         cgroups=str(host.get("cgroupVersion", "unknown")),
     )
+
+
+# buildah before podman 4.4 unlocks only the last `sharing=locked` cache mount of a RUN, so the next
+# RUN that mounts one of the others waits forever (containers/buildah#4342, fixed by #4349 in
+# buildah 1.29 = podman 4.4). breeze's apt steps mount two locked caches each; on those versions the
+# staged Dockerfile mounts them shared: podman builds one RUN at a time, and apt's own lock files
+# keep two builds from writing the cache at once.
+LOCKED_CACHES = (4, 4, 0)
+
+
+def build_dockerfile(text: str, version_text: str) -> str:
+    """The Dockerfile podman ``version_text`` can build: unchanged from 4.4 on."""
+    version = parse_version(version_text)
+    if version is not None and version >= LOCKED_CACHES:
+        return text
+    return text.replace(",sharing=locked", "")

@@ -93,3 +93,13 @@ def test_facts_from_podman_info() -> None:
         "podman 4.3.1, rootless, overlay storage in /home/me/.local/share/containers/storage, "
         "runtime crun, cgroups v2"
     )
+
+
+def test_locked_caches_are_shared_on_podman_before_4_4() -> None:
+    """buildah 1.28 (podman 4.3) leaves a RUN's first locked cache locked: the next RUN hangs."""
+    text = "RUN --mount=type=cache,target=/var/cache/apt,id=a,sharing=locked \\\n    apt-get update\n"
+
+    assert podman.build_dockerfile(text, "4.3.1") == (
+        "RUN --mount=type=cache,target=/var/cache/apt,id=a \\\n    apt-get update\n"
+    )
+    assert podman.build_dockerfile(text, "4.4.0") == text
