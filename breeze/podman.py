@@ -138,17 +138,42 @@ def facts(info: dict[str, Any]) -> Facts:
     )
 
 
-# buildah before podman 4.4 unlocks only the last `sharing=locked` cache mount of a RUN, so the next
-# RUN that mounts one of the others waits forever (containers/buildah#4342, fixed by #4349 in
-# buildah 1.29 = podman 4.4). breeze's apt steps mount two locked caches each; on those versions the
-# staged Dockerfile mounts them shared: podman builds one RUN at a time, and apt's own lock files
-# keep two builds from writing the cache at once.
-LOCKED_CACHES = (4, 4, 0)
+# Two buildah bugs of podman 4.3 (buildah 1.28), both fixed in podman 4.4 (buildah 1.29), that
+# breeze's Dockerfiles meet; a podman copy of the staged Dockerfile works around them:
+# - only the last `sharing=locked` cache mount of a RUN is unlocked, so the next RUN mounting one of
+#   the others waits forever (containers/buildah#4342, #4349): the caches are mounted shared
+#   instead (podman runs one RUN at a time; apt's own lock files keep two builds apart);
+# - `RUN --mount=type=bind,from=STAGE` finds nothing when STAGE came from the layer cache
+#   (containers/podman#16281, containers/buildah#4375): the file is copied in with
+#   `COPY --from=STAGE` just before the RUN instead (a build stage's layer, or a small file list in
+#   the production image's; never a secret: secrets are mounts of their own kind).
+FIXED = (4, 4, 0)
+_BIND_FROM = re.compile(
+    r"--mount=type=bind,from=(?P<stage>[^,\s]+),source=(?P<source>[^,\s]+),target=(?P<target>[^,\s]+)\s*"
+)
 
 
 def build_dockerfile(text: str, version_text: str) -> str:
     """The Dockerfile podman ``version_text`` can build: unchanged from 4.4 on."""
     version = parse_version(version_text)
-    if version is not None and version >= LOCKED_CACHES:
+    if version is not None and version >= FIXED:
         return text
-    return text.replace(",sharing=locked", "")
+    return _copy_bind_from(text.replace(",sharing=locked", ""))
+
+
+def _copy_bind_from(text: str) -> str:
+    out: list[str] = []
+    run_start = 0
+    for line in text.splitlines(keepends=True):
+        if re.match(r"\s*RUN\s", line, re.IGNORECASE):
+            run_start = len(out)
+        match = _BIND_FROM.search(line)
+        if match is None:
+            out.append(line)
+            continue
+        out.insert(run_start, f"COPY --from={match['stage']} {match['source']} {match['target']}\n")
+        run_start += 1
+        rest = line[: match.start()] + line[match.end() :]
+        if rest.strip() != "\\":  # a line that held only the mount goes
+            out.append(rest)
+    return "".join(out)

@@ -103,3 +103,38 @@ def test_locked_caches_are_shared_on_podman_before_4_4() -> None:
         "RUN --mount=type=cache,target=/var/cache/apt,id=a \\\n    apt-get update\n"
     )
     assert podman.build_dockerfile(text, "4.4.0") == text
+
+
+def test_bind_mounts_from_a_stage_become_copies_before_4_4() -> None:
+    """podman 4.3 finds nothing in a bind mount from a stage that came from the layer cache."""
+    text = (
+        "FROM base AS main\n"
+        "# the comment stays above\n"
+        "RUN --mount=type=secret,id=ca \\\n"
+        "    --mount=type=bind,from=uv,source=/opt/uv/bin/uv,target=/usr/local/bin/uv \\\n"
+        "    uv pip install x\n"
+        "RUN --mount=type=bind,from=build,source=/list.txt,target=/tmp/list.txt \\\n"
+        "    cat /tmp/list.txt\n"
+    )
+
+    assert podman.build_dockerfile(text, "4.3.1") == (
+        "FROM base AS main\n"
+        "# the comment stays above\n"
+        "COPY --from=uv /opt/uv/bin/uv /usr/local/bin/uv\n"
+        "RUN --mount=type=secret,id=ca \\\n"
+        "    uv pip install x\n"
+        "COPY --from=build /list.txt /tmp/list.txt\n"
+        "RUN \\\n"
+        "    cat /tmp/list.txt\n"
+    )
+    assert podman.build_dockerfile(text, "4.4.1") == text
+
+
+def test_breezes_own_dockerfiles_keep_no_stage_mount_on_podman_4_3() -> None:
+    from breeze.resources import data_path
+
+    for kind in ("ci", "prod"):
+        text = data_path("images", kind, "Dockerfile").read_text()
+        podman_text = podman.build_dockerfile(text, "4.3.1")
+        assert "sharing=locked" not in podman_text and ",from=" not in podman_text
+        assert "--mount=type=secret,id=ca" in podman_text  # the secrets stay mounts
