@@ -154,11 +154,37 @@ _BIND_FROM = re.compile(
 
 
 def build_dockerfile(text: str, version_text: str) -> str:
-    """The Dockerfile podman ``version_text`` can build: unchanged from 4.4 on."""
+    """The Dockerfile podman ``version_text`` builds as BuildKit builds the original (before 4.4
+    with the workarounds above)."""
+    text = _inherit_stage_args(text)
     version = parse_version(version_text)
     if version is not None and version >= FIXED:
         return text
     return _copy_bind_from(text.replace(",sharing=locked", ""))
+
+
+_FROM = re.compile(r"^FROM\s+(?:--\S+\s+)*(?P<base>\S+)(?:\s+AS\s+(?P<name>\S+))?\s*$", re.IGNORECASE)
+
+
+def _inherit_stage_args(text: str) -> str:
+    """BuildKit carries a stage's ARGs into a stage built FROM it (breeze's ``build`` stage uses
+    ``build-airflow``'s AIRFLOW_VERSION); buildah does not, so they are declared again, as written."""
+    out: list[str] = []
+    args: dict[str, list[str]] = {}  # stage name -> its ARG lines (inherited ones first)
+    current: list[str] | None = None
+    for line in text.splitlines(keepends=True):
+        found = _FROM.match(line.strip())
+        if found:
+            out.append(line)
+            current = list(args.get(found["base"].lower(), []))
+            out.extend(current)
+            if found["name"]:
+                args[found["name"].lower()] = current
+            continue
+        if current is not None and re.match(r"ARG\s", line, re.IGNORECASE):
+            current.append(line if line.endswith("\n") else line + "\n")
+        out.append(line)
+    return "".join(out)
 
 
 def _copy_bind_from(text: str) -> str:

@@ -138,3 +138,22 @@ def test_breezes_own_dockerfiles_keep_no_stage_mount_on_podman_4_3() -> None:
         podman_text = podman.build_dockerfile(text, "4.3.1")
         assert "sharing=locked" not in podman_text and ",from=" not in podman_text
         assert "--mount=type=secret,id=ca" in podman_text  # the secrets stay mounts
+
+
+def test_a_stage_built_from_another_gets_its_args_again() -> None:
+    """BuildKit carries ARGs into a stage built FROM a stage; buildah needs them declared again."""
+    text = (
+        "ARG BASE_IMAGE=python:3.11\n"
+        "FROM ${BASE_IMAGE} AS build-airflow\n"
+        "ARG AIRFLOW_VERSION\n"
+        'ARG EXTRAS=""\n'
+        "RUN echo $AIRFLOW_VERSION\n"
+        "FROM build-airflow AS build\n"
+        "RUN echo $AIRFLOW_VERSION\n"
+        "FROM ${BASE_IMAGE} AS main\n"
+        "RUN true\n"
+    )
+
+    assert podman.build_dockerfile(text, "5.0.0") == text.replace(
+        "FROM build-airflow AS build\n", 'FROM build-airflow AS build\nARG AIRFLOW_VERSION\nARG EXTRAS=""\n'
+    )
