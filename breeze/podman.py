@@ -156,7 +156,7 @@ _BIND_FROM = re.compile(
 def build_dockerfile(text: str, version_text: str) -> str:
     """The Dockerfile podman ``version_text`` builds as BuildKit builds the original (before 4.4
     with the workarounds above)."""
-    text = _inherit_stage_args(text)
+    text = _drop_cache_mount_dirs(_inherit_stage_args(text))
     version = parse_version(version_text)
     if version is not None and version >= FIXED:
         return text
@@ -202,4 +202,33 @@ def _copy_bind_from(text: str) -> str:
         rest = line[: match.start()] + line[match.end() :]
         if rest.strip() != "\\":  # a line that held only the mount goes
             out.append(rest)
+    return "".join(out)
+
+
+_USER_CACHE = re.compile(r"--mount=type=cache,target=(?P<target>[^,\s]+)[^\s]*,uid=")
+
+
+def _drop_cache_mount_dirs(text: str) -> str:
+    """buildah leaves the parent of a cache mount in the layer, root's and empty (BuildKit leaves
+    nothing): a user's ``~/.cache`` then belongs to root in the image and pip, uv and others cannot
+    use it. Each stage whose RUNs mount a cache for a user (``uid=``) removes those folders again at
+    its end, while they are still empty."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(f"RUN rmdir {' '.join(dict.fromkeys(pending))} 2>/dev/null || true\n")
+            pending.clear()
+
+    for line in text.splitlines(keepends=True):
+        if _FROM.match(line.strip()):
+            flush()
+        for found in _USER_CACHE.finditer(line):
+            target = found["target"].rstrip("/")
+            pending += [target, target.rsplit("/", 1)[0]]
+        out.append(line)
+    if out and not out[-1].endswith("\n"):
+        out[-1] += "\n"
+    flush()
     return "".join(out)

@@ -157,3 +157,17 @@ def test_a_stage_built_from_another_gets_its_args_again() -> None:
     assert podman.build_dockerfile(text, "5.0.0") == text.replace(
         "FROM build-airflow AS build\n", 'FROM build-airflow AS build\nARG AIRFLOW_VERSION\nARG EXTRAS=""\n'
     )
+
+
+def test_a_users_cache_mount_folders_are_removed_at_the_end_of_the_stage() -> None:
+    text = (
+        "FROM base AS ci\n"
+        "USER 50000:0\n"
+        "RUN --mount=type=cache,target=/home/airflow/.cache/uv,id=u,uid=50000,gid=0 uv pip install x\n"
+        "RUN --mount=type=cache,target=/root/.cache/pip,id=p pip install y\n"
+        "CMD []"
+    )
+
+    assert podman.build_dockerfile(text, "5.0.0") == (
+        text + "\nRUN rmdir /home/airflow/.cache/uv /home/airflow/.cache 2>/dev/null || true\n"
+    )
