@@ -37,9 +37,9 @@ def test_prod_image_verifies_on_podman(podman_project: Path, podman_prod_image: 
 def test_a_rebuild_takes_podmans_layer_cache(podman_project: Path, podman_ci_image: str) -> None:
     assert main(["--project", str(podman_project), "build-image", "--python", "3.11"]) == 0
     log = (cache_dir() / "logs" / f"{podman_ci_image}-ci-python3.11.log").read_text()
-    airflow_step = next(line for line in log.splitlines() if "STEP" in line and "apache-airflow" in line)
-    after = log.split(airflow_step, 1)[1].splitlines()[0]
-    assert after.startswith("--> Using cache"), after
+    lines = log.splitlines()
+    airflow_step = next(i for i, line in enumerate(lines) if "STEP" in line and "apache-airflow" in line)
+    assert lines[airflow_step + 1].startswith("--> Using cache"), lines[airflow_step : airflow_step + 3]
 
 
 def test_ca_bundle_is_in_no_layer_of_the_podman_images(
