@@ -70,21 +70,6 @@ def check(feature: Feature, version_text: str) -> None:
     )
 
 
-def local_ref(ref: str) -> str:
-    """How podman names a locally built image: a name without a registry gets ``localhost/``.
-
-    ``example:1`` -> ``localhost/example:1``; ``ghcr.io/x/y:1`` and ``localhost:5000/y`` stay."""
-    first, sep, _rest = ref.partition("/")
-    if sep and ("." in first or ":" in first or first == "localhost"):
-        return ref
-    return f"localhost/{ref}"
-
-
-def same_image_name(podman_tag: str, ref: str) -> bool:
-    """Whether a tag podman lists (``localhost/example:1``) names the image breeze calls ``ref``."""
-    return podman_tag == ref or podman_tag == local_ref(ref)
-
-
 def ulimits_configured(conf_text: str) -> bool:
     """Whether containers.conf text sets ``default_ulimits`` (to anything) in ``[containers]``."""
     section = ""

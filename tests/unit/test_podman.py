@@ -40,21 +40,6 @@ def test_an_unreadable_version_is_let_through() -> None:
 
 
 @pytest.mark.parametrize(
-    ("ref", "local"),
-    [
-        ("breeze-example:1.0.0", "localhost/breeze-example:1.0.0"),
-        ("breeze-offline/python:3.11", "localhost/breeze-offline/python:3.11"),
-        ("localhost/x:1", "localhost/x:1"),
-        ("127.0.0.1:5000/team/x:1", "127.0.0.1:5000/team/x:1"),
-        ("ghcr.io/team/x:1", "ghcr.io/team/x:1"),
-    ],
-)
-def test_local_names(ref: str, local: str) -> None:
-    assert podman.local_ref(ref) == local
-    assert podman.same_image_name(local, ref)
-
-
-@pytest.mark.parametrize(
     ("ref", "full"),
     [
         ("python:3.11-slim-bookworm", "docker.io/library/python:3.11-slim-bookworm"),
