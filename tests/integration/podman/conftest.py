@@ -46,9 +46,16 @@ def podman_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     _offline_stand_ins(root)
     yield root
-    refs = podman("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "--filter", f"reference=*{name}*")
-    if refs.stdout.split():
-        podman("image", "rm", "-f", *refs.stdout.split(), check=False)
+    remove_project_images(name)
+
+
+def remove_project_images(name: str) -> None:
+    """Every image of the project, its untagged stage and layer images too (podman labels them all)."""
+    for _ in range(3):  # a child first, then its parent: a few rounds, each with what is left
+        ids = podman("image", "ls", "-a", "-q", "--filter", f"label=dev.breeze.project={name}").stdout.split()
+        if not ids:
+            return
+        podman("image", "rm", "-f", *dict.fromkeys(ids), check=False)
 
 
 def _offline_stand_ins(root: Path) -> None:
