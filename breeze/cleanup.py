@@ -66,7 +66,8 @@ def owned_by_breeze(labels: dict[str, str], only_project: str | None) -> bool:
 def is_offline_image(tags: list[str], labels: dict[str, str], recorded: set[str]) -> bool:
     """An offline stand-in (``breeze setup offline-images``). Images built FROM one inherit its
     ``dev.breeze.offline`` label, so a project label means "not an offline image"."""
-    if any(tag.startswith(f"{REPOSITORY}/") or tag in recorded for tag in tags):
+    names = [tag.removeprefix("localhost/") for tag in tags]  # podman names local images localhost/…
+    if any(name.startswith(f"{REPOSITORY}/") or name in recorded for name in names):
         return True
     return labels.get(OFFLINE) == "true" and PROJECT not in labels
 

@@ -22,7 +22,7 @@ from python_on_whales.exceptions import DockerException
 from rich.markup import escape
 from rich.table import Table
 
-from breeze import paths, platforms
+from breeze import enginechoice, paths, platforms, podmandoctor
 from breeze.context import AppContext
 from breeze.engine import BUILDX_FIX, COMPOSE_FIX, ENGINE_FIX, Engine
 from breeze.errors import EngineCommandFailed, EngineError
@@ -318,9 +318,15 @@ def check_emulation(found: Emulation) -> Check:
 
 
 def run_checks(ctx: AppContext) -> list[Check]:
-    facts = engine_facts(ctx.engine)
-    rows = check_engine(facts)
-    root = Path(facts.root_dir) if facts.root_dir else None
+    name, why = enginechoice.choice(ctx.project_dir)
+    rows = [Check("engine choice", "ok", f"{name}: {why}")]
+    if ctx.engine.is_podman:
+        podman_rows, root_dir = podmandoctor.rows(ctx.engine)
+        rows += [Check(*row) for row in podman_rows]
+    else:
+        facts = engine_facts(ctx.engine)
+        rows, root_dir = rows + check_engine(facts), facts.root_dir
+    root = Path(root_dir) if root_dir else None
     rows.append(
         check_disk(
             "disk (docker root)",

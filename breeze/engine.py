@@ -6,6 +6,7 @@ dry run plans from the real state)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -19,7 +20,7 @@ from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
-from breeze import runlog
+from breeze import podman, runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginerun import RunResult as RunResult  # re-exported: callers import it from here
@@ -141,6 +142,11 @@ class Engine(ServiceContainers, ThrowawayContainers):
                     details=exc.stderr,
                 ) from None
             self._checked.add("engine")
+        if buildx and "buildx" not in self._checked and self.is_podman:
+            # podman builds itself (`podman buildx build` is its alias of `podman build`): no plugin
+            # to look for, but a release that has everything breeze's builds use.
+            podman.check(podman.BUILD, self.client_version())
+            self._checked.add("buildx")
         if buildx and "buildx" not in self._checked:
             self._require_plugin(
                 self.docker.buildx.version,
@@ -170,11 +176,20 @@ class Engine(ServiceContainers, ThrowawayContainers):
     def server_version(self) -> str:
         return self._call(lambda: str(getattr(self.docker.version().server, "version", None)))
 
+    def client_version(self) -> str:
+        """The client's version: podman's own (a local podman has no separate server)."""
+        return self._call(lambda: str(getattr(self.docker.version().client, "version", None)))
+
     def buildx_version(self) -> str:
         return str(self._call(self.docker.buildx.version)).strip()
 
     def compose_version(self) -> str:
         return str(self._call(self.docker.compose.version)).strip()
+
+    def podman_info(self) -> dict[str, Any]:
+        """``podman info`` as JSON (python-on-whales' ``info()`` reads docker's shape, not podman's)."""
+        argv = [*self.docker.client_config.docker_cmd, "info", "--format", "json"]
+        return dict(json.loads(str(self._call(pow_utils.run, argv) or "{}")))
 
     def root_dir(self) -> str | None:
         root = self._call(lambda: self.docker.info().docker_root_dir)
@@ -224,6 +239,8 @@ class Engine(ServiceContainers, ThrowawayContainers):
         platform: str | None = None,
     ) -> Iterator[str]:
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
+        if build_contexts and self.is_podman:
+            podman.check(podman.BUILD_CONTEXT, self.client_version())
         stream = self._call(
             self.docker.buildx.build,
             context,

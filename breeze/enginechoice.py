@@ -22,9 +22,21 @@ DOCKER_SOCKET = Path("/var/run/docker.sock")
 
 
 def engine_name(project_dir: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    return choice(project_dir, env)[0]
+
+
+def choice(project_dir: Path | None = None, env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """The engine and why (for ``breeze doctor``): BREEZE_ENGINE, the project's config, or found."""
     env = os.environ if env is None else env
     configured = _configured(project_dir, env)
-    return configured or detect(env)
+    if configured and env.get("BREEZE_ENGINE"):
+        return configured, "BREEZE_ENGINE"
+    if configured:
+        return configured, "[engine] name in the project's config"
+    name = detect(env)
+    if name == "podman":
+        return name, "found: podman is the only engine here"
+    return name, "the default (podman is used only when it is the only engine here)"
 
 
 def _configured(project_dir: Path | None, env: Mapping[str, str]) -> str | None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh Debian 12 machine (as root) up for breeze, idempotently:
-#   1. a Docker engine with buildx and compose v2 (scripts/install-engine.sh)
+#   1. a Docker engine with buildx and compose v2 (scripts/install-engine.sh), and podman next to it
+#      (scripts/install-podman.sh: breeze's second engine, BREEZE_ENGINE=podman)
 #   2. breeze and its test tools in .venv (built as a wheel, as pipx / uv tool would install it)
 #   (kind from Debian trixie, for `breeze k8s`'s real failure-path tests)
 #   3. offline stand-ins for the base images when no container registry answers
@@ -9,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-engine.sh
+bash scripts/install-podman.sh || echo "[bootstrap] podman could not be set up: the podman tests will be skipped"
 
 # apt-get install, with an `apt-get update` first only when the package lists are missing or stale.
 apt_install() {
@@ -43,4 +45,9 @@ if timeout 30 docker pull -q python:3.11-slim-bookworm >/dev/null 2>&1; then
 else
   echo "[bootstrap] no container registry answers: building offline base images from Debian packages"
   .venv/bin/breeze setup offline-images
+  # podman keeps images of its own: the same stand-ins, made with podman (kept when already there).
+  if command -v podman >/dev/null 2>&1; then
+    BREEZE_ENGINE=podman .venv/bin/breeze setup offline-images --python 3.11 \
+      || echo "[bootstrap] podman's offline images could not be built: the podman tests will fail"
+  fi
 fi

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 
+from breeze import podman
 from breeze.engine import Engine
 from breeze.engineregistry import RegistryCommandError
 from breeze.images.params import BaseImage, ImageSpec
@@ -20,7 +21,11 @@ _digests: dict[str, str | None] = {}  # one lookup per base and process (ensure,
 
 
 def pin(engine: Engine, spec: ImageSpec) -> ImageSpec:
-    """The spec with its base pinned to the registry's (or the cached copy's) digest, when known."""
+    """The spec with its base pinned to the registry's (or the cached copy's) digest, when known.
+
+    On podman, breeze's default base (a Docker Hub short name) is named in full first."""
+    if engine.is_podman and spec.base.source == "default":
+        spec = _named_in_full(spec)
     if spec.base.source == "offline" or "@" in spec.base.ref:
         return spec
     digest = base_digest(engine, spec.base.ref)
@@ -29,6 +34,13 @@ def pin(engine: Engine, spec: ImageSpec) -> ImageSpec:
     pinned = f"{spec.base.ref}@{digest}"
     return replace(
         spec, base=BaseImage(pinned, spec.base.source), build_args={**spec.build_args, "BASE_IMAGE": pinned}
+    )
+
+
+def _named_in_full(spec: ImageSpec) -> ImageSpec:
+    ref = podman.docker_hub_ref(spec.base.ref)
+    return replace(
+        spec, base=BaseImage(ref, spec.base.source), build_args={**spec.build_args, "BASE_IMAGE": ref}
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from breeze import podman
 from breeze.config import ProjectConfig, check_secret_spec, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.engine import BuildStreamError, Engine
@@ -133,7 +134,7 @@ def build_image(
         log_path = _log_path(config, kind, python, platform)
         stream = ctx.engine.build(
             str(staged.path),
-            file=str(staged.dockerfile),
+            file=str(_engine_dockerfile(ctx, staged.dockerfile)),
             tags=tags,
             build_args=dict(spec.build_args),
             labels=labels,
@@ -149,6 +150,19 @@ def build_image(
     size = 0 if ctx.dry_run else ctx.engine.image_size(spec.ref)
     image_id = "" if ctx.dry_run else ctx.engine.image_id(spec.ref)
     return Built(spec, seconds, size, image_id)
+
+
+def _engine_dockerfile(ctx: AppContext, dockerfile: Path) -> Path:
+    """The staged Dockerfile, or on podman a copy next to it that this podman can build (a
+    copy: the staged folder is shared with other builds of the image, on any engine)."""
+    if not ctx.engine.is_podman:
+        return dockerfile
+    text = podman.build_dockerfile(dockerfile.read_text(), ctx.engine.client_version())
+    if text == dockerfile.read_text():
+        return dockerfile
+    copy = dockerfile.with_name("Dockerfile.podman")
+    copy.write_text(text)
+    return copy
 
 
 def _announce(ctx: AppContext, spec: ImageSpec, platform: str | None) -> None:

@@ -7,7 +7,14 @@ import re
 from breeze.errors import PULL_FAILED_MARKERS, BuildError
 from breeze.images.params import ImageSpec
 
-_PULL = re.compile("|".join(re.escape(marker) for marker in PULL_FAILED_MARKERS), re.IGNORECASE)
+# podman adds its own words for a base it neither has nor can pull: a short name with no registry to
+# search (Debian's registries.conf) and, with --pull=never, an image it does not have.
+_PODMAN_PULL = ("did not resolve to an alias", "image not known")
+_PULL = re.compile(
+    "|".join(re.escape(marker) for marker in (*PULL_FAILED_MARKERS, *_PODMAN_PULL)), re.IGNORECASE
+)
+# podman's one line for a failed RUN: Error: building at STEP "RUN ...": while running runtime: ...
+_PODMAN_FAILED = re.compile(r'^Error: building at STEP "(?P<what>.*)": ')
 _STEP = re.compile(r"^#\d+ \[(?P<stage>[\w-]+ )?(?P<n>\d+)/(?P<total>\d+)\] (?P<what>.*)$")
 
 
@@ -84,7 +91,8 @@ def _resolver_explanation(lines: list[str]) -> str | None:
         for raw in lines[index:]:
             if step and not raw.startswith(step.group(1) + " "):
                 break
-            if re.match(r"^#\d+ (ERROR|DONE|CANCELED)\b", raw) or raw.startswith(("ERROR:", "------")):
+            ended = raw.startswith(("ERROR:", "------", "Error:"))  # "Error:": podman's
+            if ended or re.match(r"^#\d+ (ERROR|DONE|CANCELED)\b", raw):
                 break
             report.append(re.sub(r"^#\d+ [\d.]+ ?", "", raw).rstrip())
         return shorten(report)
@@ -104,6 +112,9 @@ def shorten(report: list[str], head: int = 6, tail: int = 14) -> str:
 
 def _failed_step(lines: list[str]) -> str | None:
     for line in reversed(lines):
+        podman = _PODMAN_FAILED.match(line)
+        if podman:
+            return podman["what"][:200]
         if line.startswith("ERROR: process") or "did not complete successfully" in line:
             # BuildKit quotes the command Go-style (%q): take it whole, then unescape \".
             match = re.search(r'process "(/bin/sh -c .*)" did not complete', line)

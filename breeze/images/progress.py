@@ -1,6 +1,7 @@
-"""Shows a BuildKit plain-progress stream: a progress bar from BuildKit's step counts and the
-current step on a terminal, one line per step (with the count) in CI logs, every line under
---verbose; the whole log always goes to a file."""
+"""Shows a build's plain-progress stream: a progress bar from the step counts and the current step
+on a terminal, one line per step (with the count) in CI logs, every line under --verbose; the
+whole log always goes to a file. Reads BuildKit's log (docker) and buildah's (podman), whose steps
+look like ``[2/2] STEP 9/39: RUN ...`` and end with a ``--> <id>`` line."""
 
 from __future__ import annotations
 
@@ -20,17 +21,22 @@ _HEADER = re.compile(r"^#(?P<id>\d+) (?P<what>\[.+)$")
 # `[ci  2/11] RUN ...`: stage (optional), step and the stage's number of steps.
 _STEP = re.compile(r"^\[(?:(?P<stage>[^\]\s]+)\s+)?(?P<n>\d+)/(?P<m>\d+)\]")
 _FINISHED = re.compile(r"^#(?P<id>\d+) (DONE|CACHED|ERROR)\b")
+# podman: `[2/2] STEP 9/39: RUN ...` (`STEP 1/2: FROM ...` in a one-stage build), then `--> 5b5d94fbc57`
+# (or `--> Using cache 5b5d...`) when it is finished.
+_PODMAN_STEP = re.compile(r"^(?:\[(?P<stage>\d+)/\d+\] )?STEP (?P<n>\d+)/(?P<m>\d+): ")
+_PODMAN_FINISHED = re.compile(r"^--> ")
 
 
 @dataclass
 class Steps:
-    """BuildKit's step counts, from its plain log: how many steps the stages seen so far have,
-    and how many of them are finished (done or cached)."""
+    """The step counts, from BuildKit's or podman's plain log: how many steps the stages seen so
+    far have, and how many of them are finished (done or cached)."""
 
     stages: dict[str, int] = field(default_factory=dict)
     steps: set[str] = field(default_factory=set)  # vertex ids that are counted steps
     finished: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)  # every vertex id with a header
+    current: str | None = None  # podman's step under way (its steps run one after another)
 
     @property
     def total(self) -> int:
@@ -42,6 +48,10 @@ class Steps:
 
     def feed(self, line: str) -> str | None:
         """Take one log line; return the description of a step that starts with it, if one does."""
+        if line.startswith(("STEP ", "[", "--> ")):
+            podman = self._feed_podman(line)
+            if podman is not None:
+                return podman or None
         finished = _FINISHED.match(line)
         if finished:
             self.finished.add(finished["id"])
@@ -55,6 +65,23 @@ class Steps:
             self.steps.add(header["id"])
             self.stages[step["stage"] or ""] = int(step["m"])
         return header["what"][:100]
+
+    def _feed_podman(self, line: str) -> str | None:
+        """A podman line: the step it starts ("" when it only finishes one); None: not podman's."""
+        if _PODMAN_FINISHED.match(line):
+            if self.current is not None:
+                self.finished.add(self.current)
+            return ""
+        step = _PODMAN_STEP.match(line)
+        if step is None:
+            return None
+        if self.current is not None:  # one step after another: the previous one (a FROM has no -->)
+            self.finished.add(self.current)
+        stage = step["stage"] or ""
+        self.current = f"{stage}:{step['n']}"
+        self.steps.add(self.current)
+        self.stages[stage] = int(step["m"])
+        return line[:100]
 
 
 def follow(

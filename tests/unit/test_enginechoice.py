@@ -48,3 +48,15 @@ def test_unknown_engine_names_the_choices(tmp_path: Path) -> None:
         engine_name(tmp_path, {"BREEZE_ENGINE": "containerd"})
     assert "BREEZE_ENGINE" in str(err.value)
     assert "podman" in (err.value.fix or "")
+
+
+def test_doctor_is_told_why_the_engine_was_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_socket: None
+) -> None:
+    project, empty = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir(), empty.mkdir()
+    (project / "breeze.toml").write_text('[engine]\nname = "podman"\n')
+    assert enginechoice.choice(project, {"BREEZE_ENGINE": "docker"}) == ("docker", "BREEZE_ENGINE")
+    assert enginechoice.choice(project, {}) == ("podman", "[engine] name in the project's config")
+    monkeypatch.setattr(enginechoice.shutil, "which", _which({"podman"}))
+    assert enginechoice.choice(empty, {}) == ("podman", "found: podman is the only engine here")

@@ -276,6 +276,9 @@ CASES = [
     case("sbom --output {tmp}/no/such/dir/sbom.json --image x:1", None, None, 2, "does not exist"),
     case("ci generate --ci jenkins", None, None, 2, "--ci 'jenkins' is not a CI platform"),
     case("ci generate", None, None, 2, "is already there", {".github/workflows/breeze.yml": "name: mine\n"}),
+    # -- podman (the too-old case: test_a_podman_too_old_for_builds_is_refused_before_building) ------
+    case("build-image", None, {"BREEZE_ENGINE": "podman", "PATH": "{tmp}/empty"}, 3, "The `podman` command-line client is not installed"),
+    case("verify-image --prod", '[engine]\nname = "podman"\n', {"PATH": "{tmp}/empty"}, 3, "install-podman.sh"),
 ]
 # fmt: on
 
@@ -414,3 +417,25 @@ def test_a_platform_not_built_is_named_with_the_build_command_simulated(
     for message in messages:
         assert message.format(py=config.python_default) in text
     assert "Fix: " in err and "Traceback" not in out + err
+
+
+def test_a_podman_too_old_for_builds_is_refused_before_building(
+    run_bad: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """podman 3.4 answers, but lacks what breeze's builds use: the version is faked at the seam
+    (python-on-whales' client, which the guard otherwise forbids), and nothing is built."""
+    from types import SimpleNamespace
+
+    from breeze.engine import Engine
+
+    version = SimpleNamespace(client=SimpleNamespace(version="3.4.4"), server=None)
+    client = SimpleNamespace(version=lambda: version)
+    monkeypatch.setattr(Engine, "docker", property(lambda _self: client))
+    monkeypatch.setattr(Engine, "_binary", staticmethod(lambda name: f"/usr/bin/{name}"))
+
+    exit_code, out, err = run_bad("build-image", None, {"BREEZE_ENGINE": "podman"}, {})
+
+    assert exit_code == 3, out + err
+    assert "podman 3.4.4 is too old for building images" in err
+    assert "breeze needs podman 4.0.0 or newer" in err and "Fix: " in err
+    assert "Traceback" not in out + err

@@ -18,6 +18,7 @@ CACHED = "sha256:" + "2" * 64
 
 class SimulatedEngine:
     dry_run = False
+    is_podman = False
 
     def __init__(self, *, registry: str | None, local: list[str], down: bool = False) -> None:
         self.registry, self.local, self.down, self.pulled = registry, local, down, []

@@ -148,3 +148,35 @@ def test_an_airflow_conflict_names_the_requirement(spec: ImageSpec) -> None:
         "         And because you require apache-airflow==3.3.2 and sqlalchemy<1.4, we can conclude "
         "that your requirements are unsatisfiable.",
     ]
+
+
+# -- podman's log (podman-logs/: real podman 4.3.1 output) -----------------------------------------
+PODMAN_LOGS = Path(__file__).parent / "podman-logs"
+
+
+def test_podman_failed_step_is_named(spec: ImageSpec) -> None:
+    error = run(spec, (PODMAN_LOGS / "step-failed.log").read_text())
+
+    assert error.message == "Building the CI image demo-ci:1.0.0-python3.11 failed at RUN echo hi && exit 3."
+
+
+def test_podman_offline_base_missing(offline_spec: ImageSpec) -> None:
+    error = run(offline_spec, (PODMAN_LOGS / "offline-base-missing.log").read_text())
+
+    assert error.message == "The offline stand-in base image breeze-offline/python:3.11 is missing."
+    assert error.fix is not None and "breeze setup offline-images" in error.fix
+
+
+def test_podman_resolver_report_ends_at_podmans_error_line(spec: ImageSpec) -> None:
+    text = (
+        "[2/2] STEP 22/39: RUN uv pip install -r /deps/requirements.txt\n"
+        "  x No solution found when resolving dependencies:\n"
+        "  ╰─▶ Because you require foo==99 and foo has no version 99, we can conclude that your "
+        "requirements are unsatisfiable.\n"
+        'Error: building at STEP "RUN uv pip install -r /deps/requirements.txt": while running runtime: '
+        "exit status 1\n"
+    )
+    error = run(spec, text)
+
+    assert error.message == "The Python dependencies cannot be resolved together."
+    assert error.details is not None and "foo==99" in error.details and "Error:" not in error.details
