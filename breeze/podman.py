@@ -217,3 +217,22 @@ def _drop_cache_mount_dirs(text: str) -> str:
         out[-1] += "\n"
     flush()
     return "".join(out)
+
+
+# What breeze does only through Docker's own tools; on podman each stops before it starts, naming why.
+DOCKER_ONLY: dict[str, str] = {
+    "push": "it reads and joins registry manifests with `docker buildx imagetools`, which podman lacks",
+    "k8s": "kind loads images from Docker (podman support in kind is experimental)",
+    "platform": "foreign-platform builds and checks were tested only with Docker's builder",
+}
+
+
+def require_docker(engine_name: str, command: str, why: str) -> None:
+    """Stop ``command`` on podman before anything starts (``why``: a key of ``DOCKER_ONLY``)."""
+    if engine_name != "podman":
+        return
+    raise EngineError(
+        f"`{command}` needs Docker as the engine: {DOCKER_ONLY[why]}.",
+        fix=f"Run it with Docker: `BREEZE_ENGINE=docker {command}` (images move with "
+        "`podman save IMAGE | docker load`).",
+    )

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from breeze import platforms
+from breeze import platforms, podman
 from breeze.config import ProjectConfig, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.delivery import record
@@ -52,6 +52,7 @@ def push_images(ctx: AppContext, request: PushRequest) -> int:
     pythons = select_pythons(config, list(request.pythons))
     wanted = platforms.parse(request.platforms)
     git = commit_of(config, allow_dirty=request.allow_dirty)
+    podman.require_docker(ctx.engine.name, "breeze push", "push")
     ctx.engine.require()
     targets = [target_for(ctx, config, git, registry, python, request, wanted) for python in pythons]
     conflicts = [c for target in targets for c in find_conflicts(ctx, registry, target, request.latest)]

@@ -60,6 +60,8 @@ def build_images(ctx: AppContext, request: BuildRequest) -> int:
     for secret in request.extra_secrets:
         check_secret_spec(secret, "--secret")
     targets = platform_targets(request.platforms)
+    if any(targets):
+        podman.require_docker(ctx.engine.name, "breeze build-image --platform", "platform")
     ctx.engine.require(buildx=True)
     results = [
         build_image(

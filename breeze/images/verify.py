@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rich.markup import escape
 from rich.table import Table
 
-from breeze import platforms
+from breeze import platforms, podman
 from breeze.config import ProjectConfig, load_project, select_pythons
 from breeze.context import AppContext
 from breeze.engine import Engine, RunResult
@@ -76,6 +76,8 @@ Check = Callable[[Engine, Target, VerifyRequest], CheckResult]
 
 def verify_images(ctx: AppContext, request: VerifyRequest) -> int:
     platform = _platform(request.platform)
+    if platform is not None:
+        podman.require_docker(ctx.engine.name, "breeze verify-image --platform", "platform")
     ctx.engine.require()
     targets: list[Target] = []
     if request.image:

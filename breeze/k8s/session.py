@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from breeze import podman
 from breeze.config import ProjectConfig, load_project, select_python
 from breeze.context import AppContext
 from breeze.errors import EngineCommandFailed
@@ -131,6 +132,7 @@ def open_session(
     images: Callable[[AppContext, ProjectConfig], ImageSource] = EngineImages,
 ) -> Session:
     config = load_project(ctx.project_dir)
+    podman.require_docker(ctx.engine.name, "breeze k8s", "k8s")
     settings = load_k8s(config, request.overrides())
     python = select_python(config, request.python)
     name = cluster_name(config, python, request.name)

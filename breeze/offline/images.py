@@ -22,6 +22,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from breeze import podman
 from breeze.context import AppContext
 from breeze.engine import BuildStreamError
 from breeze.errors import BreezeError, BuildError, ConfigError, EngineCommandFailed
@@ -60,6 +61,8 @@ def prepare_offline_images(ctx: AppContext, request: OfflineRequest) -> int:
     _check_mirror(request.mirror)
     pythons = resolve_pythons(request.pythons)
     request = replace(request, platform=foreign.platform_of(request.platform))
+    if request.platform:
+        podman.require_docker(ctx.engine.name, "breeze setup offline-images --platform", "platform")
 
     ctx.engine.require(buildx=True)
     existing = {

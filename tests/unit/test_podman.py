@@ -156,3 +156,14 @@ def test_a_users_cache_mount_folders_are_removed_at_the_end_of_the_stage() -> No
     assert podman.build_dockerfile(text, "5.0.0") == (
         text + "\nRUN rmdir /home/airflow/.cache/uv /home/airflow/.cache 2>/dev/null || true\n"
     )
+
+
+def test_docker_only_commands_stop_on_podman_naming_the_fix() -> None:
+    from breeze.errors import EngineError
+    from breeze.podman import require_docker
+
+    require_docker("docker", "breeze push", "push")  # nothing to say on Docker
+    with pytest.raises(EngineError) as err:
+        require_docker("podman", "breeze push", "push")
+    assert "imagetools" in str(err.value)
+    assert "BREEZE_ENGINE=docker breeze push" in (err.value.fix or "")

@@ -279,6 +279,7 @@ CASES = [
     # -- podman (the too-old case: test_a_podman_too_old_for_builds_is_refused_before_building) ------
     case("build-image", None, {"BREEZE_ENGINE": "podman", "PATH": "{tmp}/empty"}, 3, "The `podman` command-line client is not installed"),
     case("verify-image --prod", '[engine]\nname = "podman"\n', {"PATH": "{tmp}/empty"}, 3, "install-podman.sh"),
+    case("k8s create-cluster", None, {"BREEZE_ENGINE": "podman"}, 3, "`breeze k8s` needs Docker as the engine"),
 ]
 # fmt: on
 
