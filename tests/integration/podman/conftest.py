@@ -1,5 +1,4 @@
-"""podman on the real machine: a copy of examples/ whose CI image is in podman's store, and
-helpers that list what a project left in podman.
+"""podman on the real machine: a copy of examples/ whose CI image is in podman's store.
 
 Until `breeze build-image` runs on podman (another branch), ``podman_ci_image`` builds the CI
 image with docker and moves it over (`docker save | podman load`); switching to a podman build is
@@ -8,7 +7,6 @@ an edit of that one fixture. The postgres stand-in moves over the same way when 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import uuid
@@ -16,70 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from podman_helpers import copy_examples, engine_lines, move_to_podman, podman_force_remove, podman_has
 
 from breeze.config import load_project
 from breeze.offline import registry
 from breeze.stack.params import compose_project_name
-
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO / "examples"
-PODMAN_KINDS = (("container", ["ps", "-a"]), ("network", ["network", "ls"]), ("volume", ["volume", "ls"]))
-COMPOSE_PROJECT = "com.docker.compose.project"
-
-
-def engine_lines(engine: str, *args: str) -> list[str]:
-    done = subprocess.run([engine, *args], capture_output=True, text=True, check=True)
-    return done.stdout.split()
-
-
-def copy_examples(target: Path, name: str) -> Path:
-    shutil.copytree(
-        EXAMPLES, target, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "test-results")
-    )
-    toml = target / "breeze.toml"
-    text = toml.read_text().replace('[project]\nname = "breeze-example"', f'[project]\nname = "{name}"')
-    toml.write_text(text.replace('[image]\nname = "breeze-example"', f'[image]\nname = "{name}"'))
-    return target
-
-
-def _labelled(kind: str, listing: list[str], prefix: str) -> list[str]:
-    """Names of podman's ``kind`` whose compose project starts with ``prefix``."""
-    # `network ls` renders labels as one "k=v,k=v" string; the others as a map.
-    labels = "{{.Labels}}" if kind == "network" else '{{index .Labels "' + COMPOSE_PROJECT + '"}}'
-    column = "{{.Names}}" if kind == "container" else "{{.Name}}"
-    rows = engine_lines("podman", *listing, "--format", f"{column}|{labels}")
-    found = []
-    for row in rows:
-        name, _, label = row.partition("|")
-        project = dict(p.partition("=")[::2] for p in label.split(",")).get(COMPOSE_PROJECT, "")
-        if (project if kind == "network" else label).startswith(prefix):
-            found.append(name)
-    return found
-
-
-def podman_remains(prefix: str) -> list[str]:
-    """podman's containers, networks and volumes of compose projects whose name starts with ``prefix``."""
-    return [f"{kind}:{name}" for kind, listing in PODMAN_KINDS for name in _labelled(kind, listing, prefix)]
-
-
-def podman_force_remove(prefix: str) -> None:
-    for kind, listing in PODMAN_KINDS:
-        names = _labelled(kind, listing, prefix)
-        if names:
-            subprocess.run(["podman", kind, "rm", "-f", *names], capture_output=True)
-
-
-def move_to_podman(refs: list[str]) -> None:
-    """`docker save | podman load`: podman names a loaded `name:tag` docker.io/library/name:tag,
-    which podman (and compose through its socket) finds under the short name too."""
-    save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
-    load = subprocess.run(["podman", "load"], stdin=save.stdout, capture_output=True, text=True)
-    save.wait()
-    assert save.returncode == 0 and load.returncode == 0, load.stderr
-
-
-def podman_has(ref: str) -> bool:
-    return subprocess.run(["podman", "image", "exists", ref], capture_output=True).returncode == 0
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,72 @@
+"""What the podman tests share: listing and removing what a compose project left in podman, and
+moving images from docker to podman."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "examples"
+PODMAN_KINDS = (("container", ["ps", "-a"]), ("network", ["network", "ls"]), ("volume", ["volume", "ls"]))
+COMPOSE_PROJECT = "com.docker.compose.project"
+
+
+def engine_lines(engine: str, *args: str) -> list[str]:
+    done = subprocess.run([engine, *args], capture_output=True, text=True, check=True)
+    return done.stdout.split()
+
+
+def copy_examples(target: Path, name: str) -> Path:
+    shutil.copytree(
+        EXAMPLES, target, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "test-results")
+    )
+    toml = target / "breeze.toml"
+    text = toml.read_text().replace('[project]\nname = "breeze-example"', f'[project]\nname = "{name}"')
+    toml.write_text(text.replace('[image]\nname = "breeze-example"', f'[image]\nname = "{name}"'))
+    return target
+
+
+def _labelled(kind: str, listing: list[str], prefix: str) -> list[str]:
+    """Names of podman's ``kind`` whose compose project starts with ``prefix``."""
+    # `network ls` renders labels as one "k=v,k=v" string; the others as a map.
+    labels = "{{.Labels}}" if kind == "network" else '{{index .Labels "' + COMPOSE_PROJECT + '"}}'
+    column = "{{.Names}}" if kind == "container" else "{{.Name}}"
+    rows = engine_lines("podman", *listing, "--format", f"{column}|{labels}")
+    found = []
+    for row in rows:
+        name, _, label = row.partition("|")
+        project = dict(p.partition("=")[::2] for p in label.split(",")).get(COMPOSE_PROJECT, "")
+        if (project if kind == "network" else label).startswith(prefix):
+            found.append(name)
+    return found
+
+
+def podman_remains(prefix: str) -> list[str]:
+    """podman's containers, networks and volumes of compose projects whose name starts with ``prefix``."""
+    return [f"{kind}:{name}" for kind, listing in PODMAN_KINDS for name in _labelled(kind, listing, prefix)]
+
+
+def podman_force_remove(prefix: str) -> None:
+    for kind, listing in PODMAN_KINDS:
+        names = _labelled(kind, listing, prefix)
+        if names:
+            subprocess.run(["podman", kind, "rm", "-f", *names], capture_output=True)
+
+
+def move_to_podman(refs: list[str]) -> None:
+    """`docker save | podman load`: podman names a loaded `name:tag` docker.io/library/name:tag,
+    which podman (and compose through its socket) finds under the short name too."""
+    save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
+    load = subprocess.run(["podman", "load"], stdin=save.stdout, capture_output=True, text=True)
+    save.wait()
+    assert save.returncode == 0 and load.returncode == 0, load.stderr
+
+
+def podman_has(ref: str) -> bool:
+    return subprocess.run(["podman", "image", "exists", ref], capture_output=True).returncode == 0
+
+
+def podman_lines(*args: str) -> list[str]:
+    return engine_lines("podman", *args)
