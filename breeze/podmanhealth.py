@@ -6,8 +6,8 @@ log), every container stays "starting", and compose's `depends_on: condition: se
 waits forever. `podman healthcheck run CONTAINER` runs a container's check once and records the
 result as the timer would have. So, while compose starts or runs a project on podman (and while
 `start-airflow` keeps its stack in the foreground), a background thread runs the check of each of
-the project's running containers that has one, on that container's own interval (first at once,
-as podman does when a container starts), and podman honours each check's start period and retries.
+the project's running containers that has one, on that container's own interval (the first one
+interval after start, as Docker does), and podman honours each check's start period and retries.
 Part of the engine seam (breeze.engine makes it for podman's compose projects): its commands are
 routine and quiet; --verbose says once which containers it checks."""
 
@@ -54,7 +54,10 @@ def has_check(test: list[str] | None) -> bool:
 
 
 class Schedule:
-    """When each container's check is due: at once when first seen, then every interval."""
+    """When each container's check is due: one interval after it is first seen, then every
+    interval, as Docker schedules them (compose files are written for Docker: postgres's
+    `pg_isready` answers during the image's first-run initialisation, whose server restarts
+    afterwards; a check at once would report that server healthy)."""
 
     def __init__(self) -> None:
         self.due: dict[str, float] = {}
@@ -62,7 +65,7 @@ class Schedule:
     def take_due(self, containers: list[Checked], now: float) -> list[Checked]:
         present = {c.id for c in containers}
         self.due = {cid: when for cid, when in self.due.items() if cid in present}
-        ready = [c for c in containers if self.due.setdefault(c.id, now) <= now]
+        ready = [c for c in containers if self.due.setdefault(c.id, now + c.interval) <= now]
         for container in ready:
             self.due[container.id] = now + container.interval
         return ready
@@ -100,7 +103,10 @@ class HealthChecks:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.run_due(time.monotonic())
+            try:
+                self.run_due(time.monotonic())
+            except Exception as exc:
+                runlog.note(f"podman healthchecks: {exc!r}")
             self._stop.wait(self._tick)
 
     def run_due(self, now: float) -> list[str]:
@@ -117,15 +123,18 @@ class HealthChecks:
     def containers(self) -> list[Checked]:
         """The project's running containers that have a healthcheck."""
         docker = self._engine.docker
+        result = []
         try:
             found = docker.container.list(filters=[("label", f"{PROJECT_LABEL}={self.project}")])
         except DockerException:
             return []
-        result = []
         for container in found:
-            check: Any = container.config.healthcheck
-            if check is not None and has_check(check.test) and container.state.running:
-                result.append(Checked(container.id, container.name, interval_seconds(check.interval)))
+            try:  # the listing's details are read on access: the container may be gone by then
+                check: Any = container.config.healthcheck
+                if check is not None and has_check(check.test) and container.state.running:
+                    result.append(Checked(container.id, container.name, interval_seconds(check.interval)))
+            except DockerException:
+                continue
         return result
 
     def _run(self, args: list[str]) -> None:

@@ -7,6 +7,7 @@ an edit of that one fixture. The postgres stand-in moves over the same way when 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -59,3 +60,13 @@ def on_podman(monkeypatch: pytest.MonkeyPatch) -> None:
     """breeze drives podman in this test."""
     monkeypatch.setenv("BREEZE_ENGINE", "podman")
     monkeypatch.setenv("CI", "true")
+
+
+@pytest.fixture
+def podman_sibling(podman_project: Path, tmp_path: Path) -> Iterator[Path]:
+    """Another copy of the session's project: the same image, a compose project (and volumes) of
+    its own, removed at the end of the test."""
+    root = tmp_path / "sibling" / "example"
+    shutil.copytree(podman_project, root)
+    yield root
+    podman_force_remove(compose_project_name(load_project(root)))
