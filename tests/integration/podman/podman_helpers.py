@@ -56,8 +56,9 @@ def podman_force_remove(prefix: str) -> None:
 
 
 def move_to_podman(refs: list[str]) -> None:
-    """`docker save | podman load`: podman names a loaded `name:tag` docker.io/library/name:tag,
-    which podman (and compose through its socket) finds under the short name too."""
+    """`docker save | podman load`: podman names a loaded `name:tag` localhost/name:tag (and a
+    `team/name:tag` docker.io/team/name:tag), which podman, and compose through its socket, find
+    under the name breeze uses."""
     save = subprocess.Popen(["docker", "save", *refs], stdout=subprocess.PIPE)
     load = subprocess.run(["podman", "load"], stdin=save.stdout, capture_output=True, text=True)
     save.wait()
