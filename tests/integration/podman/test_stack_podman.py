@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import urllib.request
 from pathlib import Path
 
@@ -25,12 +24,11 @@ SCRIPT = "touch dags/made_on_podman.py && mkdir include/made_on_podman && id -u"
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="chowning a checkout to another user needs root")
-@pytest.mark.usefixtures("on_podman")
+@pytest.mark.usefixtures("on_podman", "podman_ci_image")
 def test_the_shell_writes_the_project_as_its_owner(
-    podman_project: Path, podman_ci_image: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    podman_sibling: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    root = tmp_path / "checkout"
-    shutil.copytree(podman_project, root)
+    root = podman_sibling
     for path in [root, *root.rglob("*")]:
         os.lchown(path, 1234, 1234)
 
@@ -102,3 +100,26 @@ def test_breeze_tests_on_postgres_wait_for_its_healthcheck(
 
     assert code == 0, err[-3000:]
     assert podman_remains(f"{name}-test-") == []
+
+
+@pytest.mark.usefixtures("on_podman", "podman_ci_image")
+def test_celery_on_postgres_waits_on_redis_and_postgres_and_down_leaves_nothing(
+    podman_sibling: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = compose_project_name(load_project(podman_sibling))
+    port = free_port()
+    args = ["start-airflow", "--detach", *POSTGRES, "--executor", "celery", "--api-port", str(port)]
+
+    code = main(["--project", str(podman_sibling), *args])
+    err = capsys.readouterr().err
+
+    assert code == 0, err[-3000:]
+    assert api_health(port)["scheduler"]["status"] == "healthy"
+    for service in ("postgres", "redis"):
+        assert podman_lines("inspect", f"{name}-{service}-1", "--format", "{{.State.Health.Status}}") == [
+            "healthy"
+        ]
+    assert f"{name}-worker-1" in podman_lines("ps", "--format", "{{.Names}}")
+
+    assert main(["--project", str(podman_sibling), "--answer", "yes", "down", "--volumes"]) == 0
+    assert podman_remains(name) == []
