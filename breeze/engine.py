@@ -19,13 +19,12 @@ from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
-from breeze import runlog
+from breeze import enginecompose, runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
-from breeze.podmanhealth import HealthChecks
-from breeze.podmanservice import PODMAN_COMPOSE_FIX, PODMAN_COMPOSE_MISSING, ensure_service
+from breeze.podmanservice import PODMAN_COMPOSE_FIX, PODMAN_COMPOSE_MISSING
 
 T = TypeVar("T")
 
@@ -39,6 +38,7 @@ BUILDX_FIX = (
     "Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
     "`scripts/install-engine.sh` does this), then check `docker buildx version`."
 )
+COMPOSE_MISSING = "Docker compose v2 is missing."
 COMPOSE_FIX = (
     "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
     "`scripts/install-engine.sh` does this), then check `docker compose version`."
@@ -124,22 +124,9 @@ class Engine:
     def compose_project(
         self, name: str, files: list[str], env_file: str, profiles: list[str]
     ) -> ComposeProject:
-        """One compose project (files, name, interpolation env file, profiles) behind this seam."""
-        settings: dict[str, Any] = {
-            "compose_files": files,
-            "compose_project_name": name,
-            "compose_env_files": [env_file],
-            "compose_profiles": profiles,
-        }
-        _ = self.docker  # the same guard as every other engine call (tests forbid reaching it)
-        if not self.is_podman:
-            return ComposeProject(self, self._new_client(**settings).compose, name)
-        # podman: Docker's compose CLI against podman's API socket (breeze.podmanservice), and
-        # the containers' healthchecks run by breeze (breeze.podmanhealth).
-        host = ensure_service(self.console, verbose=self.verbose, dry_run=self.dry_run)
-        install_trace()
-        compose = DockerClient(host=host, **settings).compose
-        return ComposeProject(self, compose, name, None if self.dry_run else HealthChecks(self, name))
+        """One compose project (files, name, interpolation env file, profiles) behind this seam;
+        on podman, Docker's compose CLI at podman's API socket (breeze.enginecompose)."""
+        return enginecompose.compose_project(self, name, files, env_file, profiles)
 
     # -- checks -----------------------------------------------------------------------------
     def require(self, *, buildx: bool = False, compose: bool = False) -> None:
@@ -166,7 +153,12 @@ class Engine:
             )
             self._checked.add("buildx")
         if compose and "compose" not in self._checked:
-            self._require_plugin(self._compose_cli().compose.version, *self._compose_missing())
+            missing = (
+                (PODMAN_COMPOSE_MISSING, PODMAN_COMPOSE_FIX)
+                if self.is_podman
+                else (COMPOSE_MISSING, COMPOSE_FIX)
+            )
+            self._require_plugin(enginecompose.compose_cli(self).compose.version, *missing)
             self._checked.add("compose")
 
     def _require_plugin(self, version: Callable[[], object], message: str, fix: str) -> None:
@@ -174,20 +166,6 @@ class Engine:
             self._call(version)
         except EngineCommandFailed:
             raise EngineError(message, fix=fix) from None
-
-    def _compose_cli(self) -> DockerClient:
-        """The client whose `compose` breeze runs: podman's too is Docker's compose CLI."""
-        if not self.is_podman:
-            return self.docker
-        if not self._binary("docker"):
-            raise EngineError(*self._compose_missing())
-        install_trace()
-        return DockerClient()
-
-    def _compose_missing(self) -> tuple[str, str]:
-        if self.is_podman:
-            return PODMAN_COMPOSE_MISSING, PODMAN_COMPOSE_FIX
-        return "Docker compose v2 is missing.", COMPOSE_FIX
 
     def answers(self) -> bool:
         """Whether the engine answers right now (after a command against it failed)."""
@@ -205,7 +183,7 @@ class Engine:
         return str(self._call(self.docker.buildx.version)).strip()
 
     def compose_version(self) -> str:
-        return str(self._call(self._compose_cli().compose.version)).strip()
+        return str(self._call(enginecompose.compose_cli(self).compose.version)).strip()
 
     def root_dir(self) -> str | None:
         root = self._call(lambda: self.docker.info().docker_root_dir)

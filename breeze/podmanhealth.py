@@ -83,6 +83,7 @@ class HealthChecks:
         self._thread: threading.Thread | None = None
         self._schedule = Schedule()
         self._announced: set[str] = set()
+        self._known: dict[str, Checked | None] = {}  # container id -> its check (None: none)
 
     def __enter__(self) -> HealthChecks:
         self._depth += 1
@@ -121,21 +122,16 @@ class HealthChecks:
         return checked
 
     def containers(self) -> list[Checked]:
-        """The project's running containers that have a healthcheck."""
-        docker = self._engine.docker
-        result = []
+        """The project's running containers that have a healthcheck: one listing per pass; a
+        container's check (fixed when it was created) is read once."""
         try:
-            found = docker.container.list(filters=[("label", f"{PROJECT_LABEL}={self.project}")])
+            found = self._engine.docker.container.list(filters=[("label", f"{PROJECT_LABEL}={self.project}")])
         except DockerException:
             return []
         for container in found:
-            try:  # the listing's details are read on access: the container may be gone by then
-                check: Any = container.config.healthcheck
-                if check is not None and has_check(check.test) and container.state.running:
-                    result.append(Checked(container.id, container.name, interval_seconds(check.interval)))
-            except DockerException:
-                continue
-        return result
+            if container.id not in self._known:
+                self._known[container.id] = _checked(container)
+        return [known for c in found if (known := self._known.get(c.id)) is not None]
 
     def _run(self, args: list[str]) -> None:
         # A failing check exits 1 ("unhealthy"); a container that stopped meanwhile is an error:
@@ -157,3 +153,15 @@ class HealthChecks:
         if self._engine.verbose:
             self._engine.console.print(f"[dim]{message}[/]", soft_wrap=True, markup=True)
         runlog.note(message)
+
+
+def _checked(container: Any) -> Checked | None:
+    """A listed (running) container's check, read from its inspect (None: it has none, or it is
+    gone already)."""
+    try:
+        check: Any = container.config.healthcheck
+        if check is None or not has_check(check.test):
+            return None
+        return Checked(container.id, container.name, interval_seconds(check.interval))
+    except DockerException:
+        return None

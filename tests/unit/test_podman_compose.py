@@ -17,6 +17,7 @@ from rich.console import Console
 
 from breeze import podmanservice
 from breeze.engine import Engine
+from breeze.enginecompose import compose_cli
 from breeze.enginetrace import is_read_only
 from breeze.errors import EngineError
 
@@ -66,7 +67,7 @@ def test_podman_without_dockers_compose_cli_says_what_to_install(
     engine = Engine(Console(file=io.StringIO()), name="podman")
 
     with pytest.raises(EngineError) as caught:
-        engine._compose_cli()
+        compose_cli(engine)
 
     assert "Docker's compose CLI" in caught.value.message and "podman compose" in caught.value.message
     assert "docker compose version" in (caught.value.fix or "")

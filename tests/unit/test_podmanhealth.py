@@ -32,14 +32,21 @@ def test_the_schedule_follows_each_containers_interval() -> None:
     assert "p" not in schedule.due  # a removed container is forgotten
 
 
-def container(cid: str, *, test: list[str] | None, running: bool = True, interval: int = 0) -> Any:
-    check = None if test is None else SimpleNamespace(test=test, interval=interval)
-    return SimpleNamespace(
-        id=cid,
-        name=f"{cid}-1",
-        config=SimpleNamespace(healthcheck=check),
-        state=SimpleNamespace(running=running),
-    )
+class Listed:
+    """A running container as python-on-whales lists it: its id at once, its inspect on access."""
+
+    def __init__(self, cid: str, test: list[str] | None, interval: int) -> None:
+        self.id, self.name, self.inspected = cid, f"{cid}-1", 0
+        self._check = None if test is None else SimpleNamespace(test=test, interval=interval)
+
+    @property
+    def config(self) -> Any:
+        self.inspected += 1
+        return SimpleNamespace(healthcheck=self._check)
+
+
+def container(cid: str, *, test: list[str] | None, interval: int = 0) -> Any:
+    return Listed(cid, test, interval)
 
 
 class SimulatedHealthChecks(HealthChecks):
@@ -65,13 +72,12 @@ def simulated_engine(found: list[Any], filters: list[Any]) -> Any:
     return SimpleNamespace(docker=docker, verbose=True, console=Console(file=None, quiet=True))
 
 
-def test_simulated_project_only_running_containers_with_a_check_are_run() -> None:
+def test_simulated_project_only_containers_with_a_check_are_run() -> None:
     filters: list[Any] = []
     found = [
         container("pg", test=["CMD", "pg_isready"], interval=2_000_000_000),
         container("init", test=None),
         container("off", test=["NONE"]),
-        container("gone", test=["CMD", "true"], running=False),
     ]
     checks = SimulatedHealthChecks(simulated_engine(found, filters), "breeze-demo")
 
@@ -79,6 +85,7 @@ def test_simulated_project_only_running_containers_with_a_check_are_run() -> Non
     assert checks.run_due(now=2.0) == ["pg-1"]
     assert checks.ran == [["healthcheck", "run", "pg"]]
     assert filters[0] == [("label", "com.docker.compose.project=breeze-demo")]
+    assert [c.inspected for c in found] == [1, 1, 1]  # each container's check read once, not per pass
 
 
 def test_simulated_pump_runs_while_entered_and_stops_after_the_outermost_exit() -> None:
