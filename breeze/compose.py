@@ -3,14 +3,18 @@ dataclasses, errors as ``EngineCommandFailed`` (translated once, by the Engine).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from python_on_whales.components.compose.cli_wrapper import ComposeCLI
 
     from breeze.engine import Engine
+
+T = TypeVar("T")
 
 SERVICE_LABEL = "com.docker.compose.service"
 
@@ -58,20 +62,42 @@ def _container(container: Any) -> ServiceContainer:
 
 
 class ComposeProject:
-    """A compose project: its name, files, env file and profiles are fixed by ``Engine.compose_project``."""
+    """A compose project: its name, files, env file and profiles are fixed by ``Engine.compose_project``.
 
-    def __init__(self, engine: Engine, compose: ComposeCLI, name: str) -> None:
+    ``healthchecks`` (podman, whose own healthcheck scheduler needs systemd: breeze.podmanhealth)
+    runs the containers' healthchecks while a command that may wait on them (up, run) is under
+    way, and for as long as ``keep_healthchecks()`` is entered."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        compose: ComposeCLI,
+        name: str,
+        healthchecks: AbstractContextManager[object] | None = None,
+    ) -> None:
         self._engine = engine
         self._compose = compose
         self.name = name
+        self._healthchecks = healthchecks
+
+    def keep_healthchecks(self) -> AbstractContextManager[object]:
+        """Healthchecks run meanwhile (a no-op where the engine runs them itself, as docker does)."""
+        return self._healthchecks if self._healthchecks is not None else contextlib.nullcontext()
+
+    def _checked(self, stream: Iterator[T]) -> Iterator[T]:
+        with self.keep_healthchecks():
+            yield from stream
 
     def up(self) -> None:
         """Start every service of the active profiles in the background."""
-        self._engine._call(self._compose.up, detach=True, remove_orphans=True, quiet=True)
+        with self.keep_healthchecks():
+            self._engine._call(self._compose.up, detach=True, remove_orphans=True, quiet=True)
 
     def stream_up(self) -> Iterator[tuple[str, bytes]]:
         """As ``up``, with compose's progress (image pulls, containers) streamed as it happens."""
-        return self._engine._stream(self._compose.up, detach=True, remove_orphans=True, stream_logs=True)
+        return self._checked(
+            self._engine._stream(self._compose.up, detach=True, remove_orphans=True, stream_logs=True)
+        )
 
     def down(self, *, volumes: bool) -> None:
         self._engine._call(self._compose.down, remove_orphans=True, volumes=volumes, quiet=True)
@@ -96,7 +122,8 @@ class ComposeProject:
 
     def run(self, service: str, command: list[str], *, tty: bool) -> None:
         """A one-off container on the terminal (interactive: its output is not captured)."""
-        self._engine._call(self._compose.run, service, command, tty=tty, remove=True)
+        with self.keep_healthchecks():
+            self._engine._call(self._compose.run, service, command, tty=tty, remove=True)
 
     def stream_run(
         self,
@@ -107,15 +134,17 @@ class ComposeProject:
         dependencies: bool = True,
     ) -> Iterator[tuple[str, bytes]]:
         """A one-off container whose output is streamed as (stdout|stderr, bytes) pairs."""
-        return self._engine._stream(
-            self._compose.run,
-            service,
-            command,
-            tty=False,
-            remove=True,
-            stream=True,
-            dependencies=dependencies,
-            envs=envs or {},
+        return self._checked(
+            self._engine._stream(
+                self._compose.run,
+                service,
+                command,
+                tty=False,
+                remove=True,
+                stream=True,
+                dependencies=dependencies,
+                envs=envs or {},
+            )
         )
 
     def execute(self, service: str, command: list[str], *, tty: bool) -> str:

@@ -20,7 +20,7 @@ from python_on_whales import utils as pow_utils
 from python_on_whales.exceptions import DockerException
 from rich.console import Console
 
-from breeze import podman, runlog
+from breeze import enginecompose, podman, runlog
 from breeze.compose import ComposeProject
 from breeze.engineregistry import PushResult, RegistryCommandError, RegistryManifest
 from breeze.enginerun import RunResult as RunResult  # re-exported: callers import it from here
@@ -28,6 +28,7 @@ from breeze.enginerun import ThrowawayContainers
 from breeze.engineservice import ServiceContainers
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
+from breeze.podmanservice import PODMAN_COMPOSE_FIX, PODMAN_COMPOSE_MISSING
 
 T = TypeVar("T")
 
@@ -41,6 +42,7 @@ BUILDX_FIX = (
     "Install buildx (Debian trixie: `apt-get install -t trixie docker-buildx`; "
     "`scripts/install-engine.sh` does this), then check `docker buildx version`."
 )
+COMPOSE_MISSING = "Docker compose v2 is missing."
 COMPOSE_FIX = (
     "Install the compose plugin (Debian trixie: `apt-get install -t trixie docker-compose`; "
     "`scripts/install-engine.sh` does this), then check `docker compose version`."
@@ -115,15 +117,9 @@ class Engine(ServiceContainers, ThrowawayContainers):
     def compose_project(
         self, name: str, files: list[str], env_file: str, profiles: list[str]
     ) -> ComposeProject:
-        """One compose project (files, name, interpolation env file, profiles) behind this seam."""
-        client = self._new_client(
-            compose_files=files,
-            compose_project_name=name,
-            compose_env_files=[env_file],
-            compose_profiles=profiles,
-        )
-        _ = self.docker  # the same guard as every other engine call (tests forbid reaching it)
-        return ComposeProject(self, client.compose, name)
+        """One compose project (files, name, interpolation env file, profiles) behind this seam;
+        on podman, Docker's compose CLI at podman's API socket (breeze.enginecompose)."""
+        return enginecompose.compose_project(self, name, files, env_file, profiles)
 
     # -- checks -----------------------------------------------------------------------------
     def require(self, *, buildx: bool = False, compose: bool = False) -> None:
@@ -155,7 +151,12 @@ class Engine(ServiceContainers, ThrowawayContainers):
             )
             self._checked.add("buildx")
         if compose and "compose" not in self._checked:
-            self._require_plugin(self.docker.compose.version, "Docker compose v2 is missing.", COMPOSE_FIX)
+            missing = (
+                (PODMAN_COMPOSE_MISSING, PODMAN_COMPOSE_FIX)
+                if self.is_podman
+                else (COMPOSE_MISSING, COMPOSE_FIX)
+            )
+            self._require_plugin(enginecompose.compose_cli(self).compose.version, *missing)
             self._checked.add("compose")
 
     def _require_plugin(self, version: Callable[[], object], message: str, fix: str) -> None:
@@ -184,7 +185,7 @@ class Engine(ServiceContainers, ThrowawayContainers):
         return str(self._call(self.docker.buildx.version)).strip()
 
     def compose_version(self) -> str:
-        return str(self._call(self.docker.compose.version)).strip()
+        return str(self._call(enginecompose.compose_cli(self).compose.version)).strip()
 
     def podman_info(self) -> dict[str, Any]:
         """``podman info`` as JSON (python-on-whales' ``info()`` reads docker's shape, not podman's)."""

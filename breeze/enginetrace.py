@@ -44,6 +44,8 @@ _COMPOSE_READ_ONLY = {"version", "ps", "config", "ls", "logs", "images", "top", 
 def is_read_only(argv: list[str]) -> bool:
     """Whether a docker argv only reads state (and so still runs under ``--dry-run``)."""
     words = argv[1:]
+    if words[:1] in (["--host"], ["-H"]):  # compose against podman's socket (breeze.podmanservice)
+        words = words[2:]
     if not words:
         return True
     if words[0] == "compose":

@@ -123,6 +123,9 @@ class StackParams:
     test_mounts: tuple[str, ...] = ()
     # --production: the production image, run as the Helm chart runs it (compose/production.yaml).
     prod_image: str = ""
+    # Rootless podman: "keep-id" maps the host user to the same UID in the Airflow containers, so
+    # what they write into the mounted project is the user's (breeze.stack.prepare.userns_mode).
+    userns_mode: str = ""
 
     @property
     def production(self) -> bool:
@@ -292,7 +295,8 @@ class StackParams:
             for name in AIRFLOW_SERVICES
             if self.executor == "CeleryExecutor" or name not in CELERY_SERVICES
         ]
-        services = {name: {"volumes": volumes} for name in present}
+        extra: dict[str, str] = {"userns_mode": self.userns_mode} if self.userns_mode else {}
+        services: dict[str, dict[str, object]] = {name: {"volumes": volumes, **extra} for name in present}
         if self.test_mounts:
-            services["airflow"] = {"volumes": [*volumes, *self.test_mounts]}
+            services["airflow"] = {"volumes": [*volumes, *self.test_mounts], **extra}
         return json.dumps({"services": services}, indent=2) + "\n"

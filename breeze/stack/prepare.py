@@ -3,6 +3,7 @@ checks) -> settings -> ports -> CI or production image -> secrets -> params -> f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 from breeze.compose import ComposeProject
@@ -91,6 +92,14 @@ def choose_ports(ctx: AppContext, checked: CheckedRequest) -> Ports:
     return Ports(api=api.port, flower=flower.port)
 
 
+def userns_mode(podman: bool, uid: int) -> str:
+    """Rootless podman runs containers in a user namespace where the host user is container root
+    and container UIDs are the user's subordinate IDs: `keep-id` maps the user to the same UID
+    inside instead, as the containers' `user:` (the host user) expects. Rootful podman, like
+    docker, needs nothing."""
+    return "keep-id" if podman and uid != 0 else ""
+
+
 def make_params(
     ctx: AppContext,
     config: ProjectConfig,
@@ -125,6 +134,7 @@ def make_params(
         settings_env=settings.airflow_env(),
         run_id=run_id,
         test_mounts=test_mounts,
+        userns_mode=userns_mode(ctx.engine.is_podman, os.getuid()),
     )
     write_files(params, secrets.admin_password, settings.pools_import_json(), dry_run=ctx.dry_run)
     return params

@@ -42,6 +42,13 @@ def _prepare(ctx: AppContext, request: StackRequest, *, components: bool) -> Pre
 
 def start_airflow(ctx: AppContext, request: StackRequest) -> int:
     prepared = _prepare(ctx, request, components=True)
+    # On podman breeze runs the containers' healthchecks for as long as it keeps the stack
+    # (breeze.podmanhealth); with --detach podman's last recorded health stays until the next check.
+    with prepared.project.keep_healthchecks():
+        return _start(ctx, request, prepared)
+
+
+def _start(ctx: AppContext, request: StackRequest, prepared: Prepared) -> int:
     params, project = prepared.params, prepared.project
     ctx.console.print(
         f"Starting Airflow {params.config.airflow_version} ({params.effective_executor}, {params.backend}) "

@@ -3,7 +3,8 @@ test: a copy of the example whose breeze.toml says ``[engine] name = "podman"``,
 podman while the rest of the session keeps docker.
 
 ``podman_project`` (the copy's root) and ``podman_ci_image`` (its image name: the CI image is
-``<name>-ci:1.0.0-python3.11``) are what other podman tests (stacks, ``breeze tests``) reuse.
+``<name>-ci:1.0.0-python3.11``) are what the stack tests (shell, start-airflow, ``breeze tests``)
+reuse; ``podman_sibling`` is another copy with the same images and a compose project of its own.
 Skipped, not passed, where podman is not installed (scripts/install-podman.sh installs it; .ci/run
 does)."""
 
@@ -20,7 +21,9 @@ import pytest
 
 from breeze.cli.app import main
 from breeze.config import load_project
+from breeze.stack.params import compose_project_name
 from tests.integration.podman.podman_cli import CA_MARKER, podman
+from tests.integration.podman.podman_helpers import podman_force_remove
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "examples"
@@ -46,6 +49,7 @@ def podman_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )
     _offline_stand_ins(root)
     yield root
+    podman_force_remove(compose_project_name(load_project(root)))
     remove_project_images(name)
 
 
@@ -83,3 +87,20 @@ def podman_prod_image(podman_project: Path) -> str:
     """The production image (``<name>:...``); --no-cache, so every RUN mounts the CA secret."""
     _build(podman_project, "--production", "--no-cache")
     return image_name(podman_project)
+
+
+@pytest.fixture
+def on_podman(monkeypatch: pytest.MonkeyPatch) -> None:
+    """breeze drives podman in this test (also for copies without the [engine] setting)."""
+    monkeypatch.setenv("BREEZE_ENGINE", "podman")
+    monkeypatch.setenv("CI", "true")
+
+
+@pytest.fixture
+def podman_sibling(podman_project: Path, tmp_path: Path) -> Iterator[Path]:
+    """Another copy of the session's project: the same image, a compose project (and volumes) of
+    its own, removed at the end of the test."""
+    root = tmp_path / "sibling" / "example"
+    shutil.copytree(podman_project, root)
+    yield root
+    podman_force_remove(compose_project_name(load_project(root)))
