@@ -37,7 +37,7 @@ class RootlessUser:
         )
         return [
             f"HOME={self.home}", f"USER={self.name}", f"XDG_RUNTIME_DIR={self.runtime_dir}",
-            "PATH=/usr/local/bin:/usr/bin:/bin", f"PYTHONPATH={path}", "BREEZE_ENGINE=podman", "CI=true",
+            "PATH=/usr/local/bin:/usr/bin:/bin", f"PYTHONPATH={path}", "BREEZE_ENGINE=podman", "CI=true", "COLUMNS=200",
         ]  # fmt: skip
 
     def run(

@@ -44,11 +44,18 @@ def rootless_project(rootless_user: RootlessUser, podman_project: Path, podman_c
     return root
 
 
-def test_the_users_podman_is_rootless_on_overlay(rootless_user: RootlessUser) -> None:
+def test_the_users_podman_is_rootless_on_overlay_and_doctor_finds_nothing_missing(
+    rootless_user: RootlessUser,
+) -> None:
     info = json.loads(rootless_user.podman("info", "--format", "json").stdout)
+    doctor = rootless_user.run(rootless_user.python, "-m", "breeze", "doctor", check=False)
 
     assert info["host"]["security"]["rootless"] is True
     assert info["store"]["graphDriverName"] == "overlay"  # not vfs, which copies every layer
+    rows = [line.split("│")[1:3] for line in doctor.stderr.splitlines() if "│ rootless" in line]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["rootless IDs", "ok"], ["rootless runtime dir", "ok"], ["rootless network", "ok"], ["rootless storage", "ok"],
+    ], doctor.stderr  # fmt: skip
 
 
 def test_rootless_shell_writes_the_project_as_the_user(
