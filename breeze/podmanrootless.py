@@ -17,7 +17,10 @@ TUN = Path("/dev/net/tun")
 
 
 def setup_fix(user: str) -> str:
-    return f"Run `sudo bash scripts/setup-rootless-podman.sh {user}` (it adds only what is missing)."
+    return (
+        f"Run `sudo bash scripts/setup-rootless-podman.sh {user}` from the breeze repository (it adds only "
+        "what is missing)."
+    )
 
 
 def rows(info: Mapping[str, Any], env: Mapping[str, str], uid: int, tun: Path = TUN) -> list[Row]:

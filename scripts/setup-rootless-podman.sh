@@ -105,5 +105,17 @@ EOF
 fi
 
 as_user podman system migrate
+# The kernel's overlay cannot mount rootless on some file systems and kernels (< 5.13):
+# fuse-overlayfs does it instead. Only in the storage.conf written above.
+if ! as_user podman info >/dev/null 2>&1 && grep -q "Written by breeze" "$storage_conf" \
+    && ! grep -q mount_program "$storage_conf" && command -v fuse-overlayfs >/dev/null; then
+    as_user tee -a "$storage_conf" >/dev/null <<EOF
+
+[storage.options.overlay]
+mount_program = "$(command -v fuse-overlayfs)"
+EOF
+    echo "the kernel's overlay did not work rootless: $storage_conf now uses fuse-overlayfs"
+    as_user podman system migrate
+fi
 echo "podman storage driver for $user: $(as_user podman info --format '{{.Store.GraphDriverName}}')"
 echo "run podman as $user with: XDG_RUNTIME_DIR=$runtime_dir podman ..."
