@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import resource
 from pathlib import Path
-from typing import Literal, NamedTuple
 
-from breeze import podman
+from breeze import podman, podmanrootless
 from breeze.engine import PODMAN_FIX, Engine
 from breeze.errors import EngineCommandFailed, EngineError
+from breeze.podmanrow import Row
 
 # podman's default open-files limit (containers.conf's default_ulimits is unset): 1048576.
 PODMAN_NOFILE = 1048576
@@ -22,26 +22,19 @@ ULIMITS_FIX = (
 )
 
 
-class Row(NamedTuple):
-    """The fields of a ``breeze.doctor.Check``, in its order."""
-
-    name: str
-    status: Literal["ok", "warn", "FAIL"]
-    detail: str
-    fix: str | None = None
-    engine: bool = False
-
-
 def rows(engine: Engine) -> tuple[list[Row], str | None]:
     """The engine rows for podman, and podman's storage root (for the disk check)."""
     if not engine._binary("podman"):
         return [Row("engine", "FAIL", "the `podman` command is not installed", PODMAN_FIX, True)], None
     try:
-        found = podman.facts(engine.podman_info())
+        info = engine.podman_info()
+        found = podman.facts(info)
     except EngineCommandFailed as exc:
         return [Row("engine", "FAIL", f"`podman info` fails: {exc.last_line}", PODMAN_FIX, True)], None
     result = [Row("engine", "ok", found.describe(), engine=True), _build_row(found.version)]
     result.append(_ulimits_row(conf_files(), _nofile_hard_limit()))
+    if found.rootless:
+        result.extend(podmanrootless.rows(info, os.environ, os.getuid()))
     return result, found.graph_root
 
 
