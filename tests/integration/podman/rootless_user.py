@@ -26,15 +26,14 @@ class RootlessUser:
     uid: int
     home: Path
     python: str
+    pythonpath: str  # breeze and its dependencies, where the user can read them
 
     @property
     def runtime_dir(self) -> str:
         return f"/run/user/{self.uid}"
 
     def env(self) -> list[str]:
-        path = os.pathsep.join(
-            [str(REPO), *dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))]
-        )
+        path = self.pythonpath
         return [
             f"HOME={self.home}", f"USER={self.name}", f"XDG_RUNTIME_DIR={self.runtime_dir}",
             "PATH=/usr/local/bin:/usr/bin:/bin", f"PYTHONPATH={path}", "BREEZE_ENGINE=podman", "CI=true", "COLUMNS=200",
@@ -78,10 +77,30 @@ def make_user() -> Iterator[RootlessUser]:
     entry = pwd.getpwnam(name)
     try:
         subprocess.run([str(SETUP), name], capture_output=True, text=True, check=True)
-        user = RootlessUser(name, entry.pw_uid, Path(entry.pw_dir), _python_for(name))
+        python = _python_for(name)
+        user = RootlessUser(name, entry.pw_uid, Path(entry.pw_dir), python, _pythonpath_for(name, entry))
         yield user
     finally:
         _remove(name, entry.pw_uid)
+
+
+def _pythonpath_for(name: str, entry: pwd.struct_passwd) -> str:
+    """This checkout and this environment's packages, or, when the user cannot read them (a clone
+    or venv under root's 0700 home), a copy of the packages (breeze included: the venv holds the
+    checkout installed) in the user's home."""
+    site = list(dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib")))
+    wanted = [str(REPO), *site]
+    probe = ["runuser", "-u", name, "--", "test", "-r", str(REPO / "breeze" / "__init__.py")]
+    readable = subprocess.run(probe, cwd="/", capture_output=True).returncode == 0 and all(
+        subprocess.run(["runuser", "-u", name, "--", "test", "-x", p], cwd="/").returncode == 0 for p in site
+    )
+    if readable:
+        return os.pathsep.join(wanted)
+    staged = Path(entry.pw_dir) / "breeze-packages"
+    for each in site:
+        shutil.copytree(each, staged, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run(["chown", "-R", f"{entry.pw_uid}:{entry.pw_gid}", str(staged)], check=True)
+    return str(staged)
 
 
 def _python_for(name: str) -> str:
