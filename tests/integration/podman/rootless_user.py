@@ -97,8 +97,14 @@ def _pythonpath_for(name: str, entry: pwd.struct_passwd) -> str:
     if readable:
         return os.pathsep.join(wanted)
     staged = Path(entry.pw_dir) / "breeze-packages"
+    skip = shutil.ignore_patterns("__pycache__")
     for each in site:
-        shutil.copytree(each, staged, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(each, staged, dirs_exist_ok=True, ignore=skip)
+    # This checkout's breeze, laid out as its wheel is (breeze/_data), over whatever the venv holds.
+    shutil.rmtree(staged / "breeze", ignore_errors=True)
+    shutil.copytree(REPO / "breeze", staged / "breeze", ignore=skip)
+    for folder in ("images", "compose", "scaffold", "scripts"):
+        shutil.copytree(REPO / folder, staged / "breeze" / "_data" / folder, ignore=skip)
     subprocess.run(["chown", "-R", f"{entry.pw_uid}:{entry.pw_gid}", str(staged)], check=True)
     return str(staged)
 
