@@ -34,6 +34,7 @@ done
 uid=$(id -u "$user")
 gid=$(id -g "$user")
 home=$(getent passwd "$user" | cut -d: -f6)
+cd "$home"  # the commands run as USER start here: the caller's folder may be closed to USER
 count=65536
 
 add_subordinate_range() {  # $1 = /etc/subuid or /etc/subgid
