@@ -24,7 +24,9 @@ def docker_lines(*args: str) -> list[str]:
 
 class Breeze:
     """`python -m breeze --project ROOT ...` in its own session (its own process group, as a
-    terminal's foreground job is), its output in a file."""
+    terminal's foreground job is), its output in a file. ``ENV``: what a test's subclass sets."""
+
+    ENV: tuple[tuple[str, str], ...] = (("BREEZE_ANSWER", "no"),)
 
     def __init__(self, root: Path, output: Path, *args: str) -> None:
         self.output = output
@@ -33,7 +35,7 @@ class Breeze:
                 [sys.executable, "-m", "breeze", "--project", str(root), *args],
                 stdout=sink,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "CI": "true", "BREEZE_ANSWER": "no", "NO_COLOR": "1"},
+                env={**os.environ, "CI": "true", "NO_COLOR": "1", **dict(self.ENV)},
                 start_new_session=True,
             )
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +29,12 @@ from breeze.config import load_project
 from breeze.stack.params import compose_project_name
 from breeze.stack.ports import free_port
 from breeze.stack.secrets import load_or_create
+from tests.integration import signal_runs
 
 pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-PHASE_TIMEOUT = 300
 SIGNALS = [pytest.param(signal.SIGTERM, id="SIGTERM"), pytest.param(signal.SIGHUP, id="SIGHUP")]
 
 
@@ -109,48 +109,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     remove_images(name)
 
 
-class Breeze:
-    """`python -m breeze ...` in its own session, its output in a file."""
-
-    def __init__(self, root: Path, output: Path, *args: str) -> None:
-        self.output = output
-        with output.open("wb") as sink:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "breeze", "--project", str(root), *args],
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "CI": "true", "BREEZE_ANSWER": "yes"},
-                start_new_session=True,
-            )
-
-    def text(self) -> str:
-        return self.output.read_text(errors="replace")
-
-    def wait_until(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + PHASE_TIMEOUT
-        while not condition():
-            assert self.process.poll() is None, f"breeze ended before {what}:\n{self.text()}"
-            assert time.monotonic() < deadline, f"no {what} after {PHASE_TIMEOUT} s:\n{self.text()}"
-            time.sleep(0.2)
-
-    def signal(self, signum: int) -> tuple[int, str]:
-        """Send ``signum`` to breeze alone; its exit code and output once it ended."""
-        try:
-            self.process.send_signal(signum)
-            code = self.process.wait(timeout=PHASE_TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return code, self.text()
-
-    def children(self) -> list[tuple[int, str]]:
-        """breeze's child processes: (pid, command line)."""
-        done = subprocess.run(
-            ["ps", "-o", "pid=,args=", "--ppid", str(self.process.pid)], capture_output=True, text=True
-        )
-        rows = (line.strip().partition(" ") for line in done.stdout.splitlines())
-        return [(int(pid), args) for pid, _, args in rows]
+class Breeze(signal_runs.Breeze):
+    ENV = (("BREEZE_ANSWER", "yes"),)
 
 
 def stack_containers(root: Path) -> list[str]:

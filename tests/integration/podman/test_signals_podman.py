@@ -9,12 +9,7 @@ started detached, is not a child of breeze and keeps serving the clean-up."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,47 +17,16 @@ import pytest
 from breeze.config import load_project
 from breeze.stack.params import compose_project_name
 from breeze.stack.ports import free_port
+from tests.integration import signal_runs
 from tests.integration.podman.podman_helpers import podman_lines, podman_remains
 
 pytestmark = pytest.mark.integration
 
-PHASE_TIMEOUT = 300
 POSTGRES = ["--backend", "postgres", "--postgres-version", "15"]
 
 
-class Breeze:
-    """`python -m breeze ...` on podman in its own session, its output in a file."""
-
-    def __init__(self, root: Path, output: Path, *args: str) -> None:
-        self.output = output
-        with output.open("wb") as sink:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "breeze", "--project", str(root), *args],
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "CI": "true", "BREEZE_ENGINE": "podman"},
-                start_new_session=True,
-            )
-
-    def text(self) -> str:
-        return self.output.read_text(errors="replace")
-
-    def wait_until(self, condition: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + PHASE_TIMEOUT
-        while not condition():
-            assert self.process.poll() is None, f"breeze ended before {what}:\n{self.text()}"
-            assert time.monotonic() < deadline, f"no {what} after {PHASE_TIMEOUT} s:\n{self.text()}"
-            time.sleep(0.2)
-
-    def terminate(self) -> tuple[int, str]:
-        try:
-            self.process.send_signal(signal.SIGTERM)
-            code = self.process.wait(timeout=PHASE_TIMEOUT)
-        finally:
-            if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return code, self.text()
+class Breeze(signal_runs.Breeze):
+    ENV = (("BREEZE_ENGINE", "podman"),)
 
 
 def stack_name(root: Path) -> str:
@@ -93,7 +57,7 @@ def test_start_airflow_while_waiting_on_a_healthcheck(podman_sibling: Path, tmp_
         lambda: bool(containers(name, "--filter", "label=com.docker.compose.service=postgres")), "postgres"
     )
 
-    code, output = run.terminate()
+    code, output = run.signal(signal.SIGTERM)
 
     assert_terminated(code, output)
     assert without_volumes(podman_remains(name)) == [], output
@@ -107,7 +71,7 @@ def test_start_airflow_while_running(podman_sibling: Path, tmp_path: Path) -> No
     )
     run.wait_until(lambda: "Streaming logs" in run.text(), "healthy stack")
 
-    code, output = run.terminate()
+    code, output = run.signal(signal.SIGTERM)
 
     assert "Stopping the stack" in output
     assert_terminated(code, output)
@@ -121,7 +85,7 @@ def test_tests_while_running(podman_project: Path, tmp_path: Path) -> None:
     oneoff = ("--filter", "label=com.docker.compose.oneoff=True", "--filter", "status=running")
     run.wait_until(lambda: any(c for c in _test_containers(name, *oneoff)), "running test container")
 
-    code, output = run.terminate()
+    code, output = run.signal(signal.SIGTERM)
 
     assert_terminated(code, output)
     assert podman_remains(name) == [], output
