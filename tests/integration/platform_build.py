@@ -9,7 +9,6 @@ module named ``conftest`` shadows the others."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 import uuid
@@ -21,9 +20,8 @@ import pytest
 
 from breeze import platforms
 from breeze.cli.app import main
+from tests.integration.example_copy import committed_example
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "examples"
 TWO_PLATFORMS = "linux/amd64,linux/arm64"
 
 
@@ -32,14 +30,6 @@ class TwoPlatformImage:
     root: Path  # the project: a git repository, its image built at HEAD
     name: str  # the project's (and image's) name
     ref: str  # the image's usual reference, <name>:1.0.0-python3.11 (the native platform's image)
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=breeze-tests", "-c", "user.email=t@breeze.invalid", *args],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -59,15 +49,8 @@ def two_platform_image(
 ) -> Iterator[TwoPlatformImage]:
     """arm64 stand-ins, then `build-image --production --platform linux/amd64,linux/arm64` of a
     committed copy of examples/ under a name of its own (each platform built once)."""
-    root = tmp_path_factory.mktemp("platforms") / "example"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     name = f"breeze-it-{uuid.uuid4().hex[:8]}"
-    toml = (root / "breeze.toml").read_text().replace('name = "breeze-example"', f'name = "{name}"')
-    (root / "breeze.toml").write_text(toml)
-    (root / ".gitignore").write_text(".breeze/\n")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "example project")
+    root = committed_example(tmp_path_factory.mktemp("platforms") / "example", name)
     started = time.monotonic()
     assert main(["setup", "offline-images", "--platform", "linux/arm64", "--python", "3.11"]) == 0
     standins = time.monotonic() - started

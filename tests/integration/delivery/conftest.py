@@ -3,7 +3,6 @@ image (built once per session, Python 3.11 only), and a DOCKER_CONFIG of the tes
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -14,9 +13,7 @@ from delivery_helpers import git
 from registry_server import Registry, available, registry_server
 
 from breeze.cli.app import main
-
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO / "examples"
+from tests.integration.example_copy import committed_example
 
 
 @pytest.fixture(autouse=True)
@@ -40,15 +37,8 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
 @pytest.fixture(scope="session")
 def delivery_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A git repository holding examples/ (own image name) with its 3.11 production image built."""
-    root = tmp_path_factory.mktemp("delivery") / "example"
-    shutil.copytree(EXAMPLES, root, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     name = f"breeze-it-push-{uuid.uuid4().hex[:8]}"
-    toml = (root / "breeze.toml").read_text().replace('name = "breeze-example"', f'name = "{name}"')
-    (root / "breeze.toml").write_text(toml)
-    (root / ".gitignore").write_text(".breeze/\n")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "example project")
+    root = committed_example(tmp_path_factory.mktemp("delivery") / "example", name)
     assert main(["--project", str(root), "build-image", "--production", "--python", "3.11"]) == 0
     yield root
     refs = subprocess.run(
