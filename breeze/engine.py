@@ -28,6 +28,7 @@ from breeze.enginerun import ThrowawayContainers
 from breeze.engineservice import ServiceContainers
 from breeze.enginetrace import ACTIVE_HOOK, install_trace, is_read_only, translate
 from breeze.errors import EngineCommandFailed, EngineError
+from breeze.paths import cache_dir
 from breeze.podmanservice import PODMAN_COMPOSE_FIX, PODMAN_COMPOSE_MISSING
 
 T = TypeVar("T")
@@ -242,6 +243,8 @@ class Engine(ServiceContainers, ThrowawayContainers):
         """Stream a BuildKit build's plain-progress log, line by line; raises BuildStreamError."""
         if build_contexts and self.is_podman:
             podman.check(podman.BUILD_CONTEXT, self.client_version())
+        if self.is_podman and not self.dry_run:
+            podman.use_own_build_tmpdir(os.environ, os.geteuid(), cache_dir())
         stream = self._call(
             self.docker.buildx.build,
             context,

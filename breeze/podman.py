@@ -10,7 +10,9 @@ buildah 1.23 (podman 3.4), `--build-context` in 4.2.0. Checked for real with Deb
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from breeze.errors import EngineError
@@ -236,3 +238,17 @@ def require_docker(engine_name: str, command: str, why: str) -> None:
         fix=f"Run it with Docker: `BREEZE_ENGINE=docker {command}` (images move with "
         "`podman save IMAGE | docker load`).",
     )
+
+
+def use_own_build_tmpdir(env: MutableMapping[str, str], euid: int, cache: Path) -> Path | None:
+    """Give a rootless podman build a TMPDIR of the user's own (when none is set).
+
+    podman 4.3's builder keeps `RUN --mount=type=cache` folders in $TMPDIR/buildah-cache (default
+    /var/tmp/buildah-cache) for every user: once root has built there, a rootless build mounts
+    root's folders and apt fails with "Could not open lock file ... Permission denied"."""
+    if euid == 0 or env.get("TMPDIR"):
+        return None
+    folder = cache / "podman-tmp"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    env["TMPDIR"] = str(folder)
+    return folder

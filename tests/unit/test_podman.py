@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from breeze import podman
@@ -167,3 +169,15 @@ def test_docker_only_commands_stop_on_podman_naming_the_fix() -> None:
         require_docker("podman", "breeze push", "push")
     assert "imagetools" in str(err.value)
     assert "BREEZE_ENGINE=docker breeze push" in (err.value.fix or "")
+
+
+def test_a_rootless_build_gets_a_tmpdir_of_its_own(tmp_path: Path) -> None:
+    from breeze.podman import use_own_build_tmpdir
+
+    env: dict[str, str] = {}
+    folder = use_own_build_tmpdir(env, 1001, tmp_path / "cache")
+    assert folder == tmp_path / "cache" / "podman-tmp" and folder.is_dir()
+    assert env["TMPDIR"] == str(folder)
+    assert use_own_build_tmpdir({}, 0, tmp_path / "root") is None  # rootful: podman's default
+    mine = {"TMPDIR": "/srv/tmp"}
+    assert use_own_build_tmpdir(mine, 1001, tmp_path / "c") is None and mine["TMPDIR"] == "/srv/tmp"
